@@ -1,0 +1,64 @@
+from django.contrib import messages
+from django.contrib.auth import login
+from django.contrib.auth.decorators import login_required
+from django.http import JsonResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import check_for_language
+from django.utils.translation import gettext as _
+from django.views import i18n
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET, require_POST
+
+from . import health, services
+from .forms import ProfileForm, SignupForm
+
+
+def home(request):
+    return render(request, "home.html")
+
+
+def signup(request):
+    if request.user.is_authenticated:
+        return redirect("home")
+    form = SignupForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        user = services.user_signup(
+            email=form.cleaned_data["email"],
+            password=form.cleaned_data["password1"],
+            first_name=form.cleaned_data["first_name"],
+            last_name=form.cleaned_data["last_name"],
+            language=request.LANGUAGE_CODE,
+        )
+        login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+        messages.success(request, _("Welcome to ClusterDiag. Your account is ready."))
+        return redirect("home")
+    return render(request, "registration/signup.html", {"form": form})
+
+
+@login_required
+def profile(request):
+    form = ProfileForm(request.POST or None, instance=request.user)
+    if request.method == "POST" and form.is_valid():
+        form.save()
+        messages.success(request, _("Your profile was saved."))
+        return redirect("profile")
+    return render(request, "registration/profile.html", {"form": form})
+
+
+@require_POST
+def set_language(request):
+    """Django's language switch, remembered on the account of a logged-in user."""
+    response = i18n.set_language(request)
+    language = request.POST.get("language", "")
+    if request.user.is_authenticated and check_for_language(language):
+        services.user_set_language(user=request.user, language=language)
+    return response
+
+
+@require_GET
+@never_cache
+def healthz(request):
+    state = {"database": health.database_state(), "broker": health.broker_state()}
+    healthy = state["database"] == "ok" and state["broker"] in {"ok", "not configured"}
+    return JsonResponse({"status": "ok" if healthy else "error", **state},
+                        status=200 if healthy else 503)

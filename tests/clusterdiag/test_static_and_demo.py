@@ -1,0 +1,43 @@
+import pytest
+from django.core.management import call_command
+from django.core.management.base import CommandError
+
+from clusterdiag.models import User
+
+
+def test_collectstatic_builds_the_hashed_manifest_with_vendored_assets(settings, tmp_path):
+    settings.STATIC_ROOT = tmp_path
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
+    }
+
+    call_command("collectstatic", interactive=False, verbosity=0)
+
+    names = {p.relative_to(tmp_path).as_posix() for p in tmp_path.rglob("*")}
+    assert "vendor/bootstrap/bootstrap.min.css.map" in names
+    assert "vendor/plotly/plotly.min.js" in names
+    assert "staticfiles.json" in names
+
+
+@pytest.mark.django_db
+def test_seed_demo_creates_the_printed_logins_and_is_idempotent(settings, capsys):
+    settings.DEBUG = True
+
+    call_command("seed_demo")
+    call_command("seed_demo")
+
+    out = capsys.readouterr().out
+    assert "manager@demo.clusterdiag.test" in out
+    assert User.objects.filter(email__endswith="@demo.clusterdiag.test").count() == 4
+    assert User.objects.get(email="facilitator@demo.clusterdiag.test").is_facilitator
+    assert User.objects.get(email="admin@demo.clusterdiag.test").is_superuser
+
+
+@pytest.mark.django_db
+def test_seed_demo_refuses_to_run_on_a_production_setup(settings):
+    settings.DEBUG = False
+
+    with pytest.raises(CommandError):
+        call_command("seed_demo")
+    assert not User.objects.exists()

@@ -1,0 +1,69 @@
+import os
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+from django.conf import settings
+from django.db import connection
+
+from clusterdiag.celery import app as celery_app
+
+from .factories import UserFactory
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+@pytest.fixture(autouse=True)
+def _fast_and_isolated(settings, request):
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+    # Templates call {% static %}; the hashed manifest is checked by its own test.
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+    }
+    # Only tests marked "worker" send tasks to the real broker; the rest run them inline.
+    celery_app.conf.task_always_eager = "worker" not in request.keywords
+    yield
+    celery_app.conf.task_always_eager = settings.CELERY_TASK_ALWAYS_EAGER
+
+
+@pytest.fixture
+def user(db):
+    return UserFactory()
+
+
+def _test_database_url() -> str:
+    db = connection.settings_dict
+    return (f"postgres://{db['USER']}:{db['PASSWORD']}@{db['HOST'] or '127.0.0.1'}:"
+            f"{db['PORT'] or 5432}/{db['NAME']}")
+
+
+@pytest.fixture(scope="session")
+def celery_worker(django_db_setup, django_db_blocker):
+    """A real Celery worker process on the Redis broker and the test database."""
+    if not settings.CELERY_BROKER_URL or connection.vendor != "postgresql":
+        pytest.skip("needs CELERY_BROKER_URL and PostgreSQL (scripts/test sets both)")
+    celery_app.control.purge()
+    env = {**os.environ, "DATABASE_URL": _test_database_url()}
+    (ROOT / ".run").mkdir(exist_ok=True)
+    log = open(ROOT / ".run" / "test-worker.log", "w")  # noqa: SIM115 - closed at teardown
+    worker = subprocess.Popen(
+        [sys.executable, "-m", "celery", "-A", "clusterdiag", "worker", "--pool=prefork",
+         "--concurrency=1", "--without-mingle", "--without-gossip", "--loglevel=INFO"],
+        cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT,
+    )
+    deadline = time.monotonic() + 60
+    while not celery_app.control.ping(timeout=0.5):
+        if worker.poll() is not None or time.monotonic() > deadline:
+            worker.kill()
+            pytest.fail(f"the Celery worker did not start; see {log.name}")
+    yield worker
+    worker.terminate()
+    try:
+        worker.wait(timeout=20)
+    except subprocess.TimeoutExpired:
+        worker.kill()
+    log.close()
