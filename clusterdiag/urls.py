@@ -21,5 +21,6 @@ urlpatterns = [
         name="login",
     ),
     path("accounts/", include("django.contrib.auth.urls")),
+    path("", include("diagnostic.urls")),
     path("admin/", admin.site.urls),
 ]

@@ -1,8 +1,10 @@
+import importlib
 import os
 import subprocess
 import sys
 import time
 from pathlib import Path
+from types import SimpleNamespace
 
 import pytest
 from django.conf import settings
@@ -67,3 +69,43 @@ def celery_worker(django_db_setup, django_db_blocker):
     except subprocess.TimeoutExpired:
         worker.kill()
     log.close()
+
+
+@pytest.fixture
+def team(db):
+    """A cluster with its manager, a team member and a draft diagnostic."""
+    from diagnostic import services
+
+    from .factories import ClusterFactory
+
+    manager = UserFactory(email="manager@example.org")
+    member = UserFactory(email="member@example.org")
+    cluster = services.cluster_create(
+        user=manager, **{f: getattr(ClusterFactory.build(), f) for f in PROFILE_FIELDS})
+    services.invitation_accept(
+        invitation=cluster.invitations.create(email=member.email), user=member)
+    return SimpleNamespace(cluster=cluster, manager=manager, member=member,
+                           diagnostic=cluster.diagnostics.get())
+
+
+PROFILE_FIELDS = ["name", "country", "region", "sector", "governance", "companies", "smes",
+                  "research_institutes", "universities", "other_members", "jobs", "year_founded",
+                  "management_fte"]
+
+
+DATA_MIGRATIONS = [
+    ("clusterdiag.migrations.0002_facilitators_group", "create_group"),
+    ("diagnostic.migrations.0002_questionnaire_v1", "load_v1"),
+    ("diagnostic.migrations.0003_facilitator_permissions", "grant"),
+]
+
+
+@pytest.fixture
+def reference_data(transactional_db):
+    """The rows data migrations create, for transactional tests. Their flush empties the
+    tables, and serialized rollback cannot restore them once Playwright's event loop has
+    given the test a connection of its own; the migrations' functions are idempotent."""
+    from django.apps import apps
+
+    for module, function in DATA_MIGRATIONS:
+        getattr(importlib.import_module(module), function)(apps, None)

@@ -1,6 +1,8 @@
 import factory
+from django.contrib.auth.models import Group
 
-from clusterdiag.models import User
+from clusterdiag.models import FACILITATORS_GROUP, User
+from diagnostic.models import Cluster, Diagnostic, Membership, QuestionnaireVersion
 
 PASSWORD = "Correct-Horse-42"
 
@@ -14,3 +16,99 @@ class UserFactory(factory.django.DjangoModelFactory):
     first_name = "Ada"
     last_name = factory.Sequence(lambda n: f"Member{n}")
     password = factory.django.Password(PASSWORD)
+
+
+class FacilitatorFactory(UserFactory):
+    is_staff = True
+
+    @factory.post_generation
+    def facilitator_group(self, create, extracted, **kwargs):
+        if create:
+            self.groups.add(Group.objects.get(name=FACILITATORS_GROUP))
+
+
+class ClusterFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Cluster
+
+    name = factory.Sequence(lambda n: f"Cluster {n}")
+    country = "DE"
+    region = "Bavaria"
+    sector = "ict"
+    governance = "bottom_up"
+    companies = 40
+    smes = 30
+    research_institutes = 3
+    universities = 2
+    other_members = 1
+    jobs = 5000
+    year_founded = 2010
+    management_fte = 3
+
+
+class MembershipFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Membership
+
+    cluster = factory.SubFactory(ClusterFactory)
+    user = factory.SubFactory(UserFactory)
+    role = Membership.Role.MANAGER
+
+
+class DiagnosticFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Diagnostic
+
+    cluster = factory.SubFactory(ClusterFactory)
+    version = factory.LazyFunction(QuestionnaireVersion.objects.current)
+    run = 1
+
+
+def valid_value(question):
+    """A valid answer for any question of the questionnaire."""
+    options = [o for o in question.options.all() if not o.exclusive]
+    kind = question.kind
+    if kind == "single":
+        return options[0].key
+    if kind == "multiple":
+        return [o.key for o in options[: max(question.min_choices or 1, 1)]]
+    if kind == "number":
+        return int(question.min_value or 0) + 1
+    if kind == "percent":
+        return 40
+    if kind == "text":
+        return "Joint R&D with Nordic clusters"
+    if kind == "countries":
+        return ["SE", "FI"]
+    if kind == "rows":
+        return [{"actor": "Cluster board", "region": "Nordics", "year": 2024,
+                 "kind": question.columns[3]["options"][0]["key"]}]
+    raise ValueError(kind)
+
+
+def answer_everything(diagnostic, user):
+    from diagnostic import services
+    from diagnostic.models import Question
+
+    questions = Question.objects.filter(section__version=diagnostic.version)
+    services.answers_save(diagnostic=diagnostic, user=user, section_key="funding",
+                          values={q: valid_value(q) for q in questions.prefetch_related("options")})
+
+
+def step_data(section, values: dict, action="next") -> dict:
+    """The POST body a browser sends for a step, from {question key: value}."""
+    data = {"_action": action}
+    for question in section.questions.all():
+        if question.key not in values:
+            continue
+        value = values[question.key]
+        name = f"q_{question.key}"
+        if question.kind == "rows":
+            rows = value or []
+            data.update({f"{name}-TOTAL_FORMS": str(len(rows)), f"{name}-INITIAL_FORMS": "0",
+                         f"{name}-MIN_NUM_FORMS": "0", f"{name}-MAX_NUM_FORMS": "1000"})
+            for i, row in enumerate(rows):
+                data.update({f"{name}-{i}-{k}": v for k, v in row.items()})
+        else:
+            data[name] = value
+    return data

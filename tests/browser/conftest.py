@@ -26,3 +26,8 @@ def browser_type_launch_args(browser_type_launch_args):
 def page(page):
     page.set_default_timeout(15_000)
     return page
+
+
+@pytest.fixture(autouse=True)
+def _reference_data(reference_data):
+    return reference_data

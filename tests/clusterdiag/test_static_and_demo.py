@@ -3,6 +3,7 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 
 from clusterdiag.models import User
+from diagnostic.models import Cluster
 
 
 def test_collectstatic_builds_the_hashed_manifest_with_vendored_assets(settings, tmp_path):
@@ -32,6 +33,12 @@ def test_seed_demo_creates_the_printed_logins_and_is_idempotent(settings, capsys
     assert User.objects.filter(email__endswith="@demo.clusterdiag.test").count() == 4
     assert User.objects.get(email="facilitator@demo.clusterdiag.test").is_facilitator
     assert User.objects.get(email="admin@demo.clusterdiag.test").is_superuser
+    demo = Cluster.objects.get()
+    assert demo.is_demo and "Demo" in demo.name
+    diagnostic = demo.diagnostics.get()
+    assert diagnostic.status == "draft"
+    assert 5 < diagnostic.answers.count() < 31  # partly filled in
+    assert demo.memberships.get(role="manager").user.email == "manager@demo.clusterdiag.test"
 
 
 @pytest.mark.django_db

@@ -4,6 +4,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
 from clusterdiag.models import FACILITATORS_GROUP, User
+from diagnostic.demo import seed_demo_cluster
 
 # Demo accounts only ever exist on a development machine (see the DEBUG guard below).
 DEMO_PASSWORD = "demo-cluster-2026"  # noqa: S105
@@ -48,4 +49,7 @@ class Command(BaseCommand):
         return user
 
     def _seed_data(self, users):
-        """Demo clusters, diagnostics and cohort are added here by the apps that own them."""
+        cluster = seed_demo_cluster(manager=users["cluster manager"],
+                                    colleague=users["team member"],
+                                    facilitator=users["facilitator"])
+        self.stdout.write(f"Demo cluster: {cluster.name}")

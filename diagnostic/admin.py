@@ -1,0 +1,183 @@
+from django.contrib import admin, messages
+from django.db import transaction
+from django.utils.translation import gettext_lazy as _
+
+from . import services
+from .models import (
+    Answer,
+    Cluster,
+    Diagnostic,
+    Invitation,
+    Membership,
+    Option,
+    Question,
+    QuestionnaireVersion,
+    Section,
+)
+
+
+class FollowedClustersMixin:
+    """Facilitators see the clusters they follow; superusers see everything."""
+
+    cluster_path = "cluster"
+
+    def get_queryset(self, request):
+        queryset = super().get_queryset(request)
+        if request.user.is_superuser:
+            return queryset
+        return queryset.filter(**{f"{self.cluster_path}__facilitators": request.user})
+
+
+class MembershipInline(admin.TabularInline):
+    model = Membership
+    extra = 0
+    autocomplete_fields = ["user"]
+
+
+@admin.register(Cluster)
+class ClusterAdmin(admin.ModelAdmin):
+    list_display = ["name", "country", "region", "sector", "governance", "is_demo", "created_at"]
+    list_filter = ["country", "sector", "governance", "is_demo"]
+    search_fields = ["name", "region"]
+    filter_horizontal = ["facilitators"]
+    inlines = [MembershipInline]
+
+    def get_queryset(self, request):
+        queryset = super().get_queryset(request)
+        if request.user.is_superuser:
+            return queryset
+        return queryset.filter(facilitators=request.user)
+
+
+class AnswerInline(admin.TabularInline):
+    model = Answer
+    extra = 0
+    fields = ["question", "value", "updated_by", "updated_at"]
+    readonly_fields = fields
+    can_delete = False
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("question__section", "updated_by")
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(Diagnostic)
+class DiagnosticAdmin(FollowedClustersMixin, admin.ModelAdmin):
+    list_display = ["cluster", "run", "status", "version", "benchmark_consent", "submitted_at",
+                    "updated_at"]
+    list_filter = ["status", "benchmark_consent", "cluster__country", "cluster__sector",
+                   "cluster__governance", "version"]
+    search_fields = ["cluster__name", "cluster__region"]
+    list_select_related = ["cluster", "version"]
+    readonly_fields = ["cluster", "version", "run", "created_by", "created_at", "updated_at",
+                       "submitted_at", "submitted_by", "profile", "current_section"]
+    inlines = [AnswerInline]
+    date_hierarchy = "updated_at"
+
+
+@admin.register(Answer)
+class AnswerAdmin(FollowedClustersMixin, admin.ModelAdmin):
+    cluster_path = "diagnostic__cluster"
+    list_display = ["diagnostic", "question_key", "value", "updated_by", "updated_at"]
+    list_filter = ["diagnostic__status", "question__section__version", "question__section__key",
+                   "diagnostic__cluster__country", "diagnostic__cluster__sector",
+                   "diagnostic__cluster__governance"]
+    search_fields = ["question__key", "diagnostic__cluster__name"]
+    list_select_related = ["diagnostic__cluster", "question", "updated_by"]
+    readonly_fields = ["diagnostic", "question", "value", "updated_by", "updated_at"]
+
+    @admin.display(description=_("question"), ordering="question__key")
+    def question_key(self, obj):
+        return obj.question.key
+
+
+@admin.register(Invitation)
+class InvitationAdmin(FollowedClustersMixin, admin.ModelAdmin):
+    list_display = ["email", "cluster", "invited_by", "created_at", "accepted_at"]
+    list_filter = ["accepted_at"]
+    search_fields = ["email", "cluster__name"]
+    list_select_related = ["cluster", "invited_by"]
+    readonly_fields = ["token", "accepted_at", "accepted_by"]
+
+
+class FrozenWhenInUseMixin:
+    """A questionnaire version that has diagnostics is never edited in place."""
+
+    def version_of(self, obj):
+        raise NotImplementedError
+
+    def has_change_permission(self, request, obj=None):
+        if obj is not None and self.version_of(obj).is_in_use:
+            return False
+        return super().has_change_permission(request, obj)
+
+    def has_delete_permission(self, request, obj=None):
+        if obj is not None and self.version_of(obj).is_in_use:
+            return False
+        return super().has_delete_permission(request, obj)
+
+
+class SectionInline(admin.TabularInline):
+    model = Section
+    extra = 0
+    fields = ["position", "key", "kind", "title_en", "title_fr"]
+    show_change_link = True
+
+
+class QuestionInline(admin.TabularInline):
+    model = Question
+    extra = 0
+    fields = ["position", "key", "kind", "required", "study_key", "label_en", "label_fr"]
+    show_change_link = True
+
+
+class OptionInline(admin.TabularInline):
+    model = Option
+    extra = 0
+    fields = ["position", "key", "label_en", "label_fr", "exclusive"]
+
+
+@admin.register(QuestionnaireVersion)
+class QuestionnaireVersionAdmin(FrozenWhenInUseMixin, admin.ModelAdmin):
+    list_display = ["code", "title_en", "is_published", "published_at", "diagnostic_count"]
+    inlines = [SectionInline]
+    actions = ["copy_as_new_version"]
+
+    def version_of(self, obj):
+        return obj
+
+    @admin.display(description=_("diagnostics"))
+    def diagnostic_count(self, obj):
+        return obj.diagnostics.count()
+
+    @admin.action(description=_("Copy as a new, unpublished version"))
+    @transaction.atomic
+    def copy_as_new_version(self, request, queryset):
+        for version in queryset:
+            copy = services.questionnaire_version_copy(version=version)
+            messages.success(request, _("Created version %(code)s.") % {"code": copy.code})
+
+
+@admin.register(Section)
+class SectionAdmin(FrozenWhenInUseMixin, admin.ModelAdmin):
+    list_display = ["version", "position", "key", "title_en", "title_fr"]
+    list_filter = ["version"]
+    inlines = [QuestionInline]
+
+    def version_of(self, obj):
+        return obj.version
+
+
+@admin.register(Question)
+class QuestionAdmin(FrozenWhenInUseMixin, admin.ModelAdmin):
+    list_display = ["key", "section", "kind", "required", "study_key", "label_en"]
+    list_filter = ["section__version", "kind", "required"]
+    search_fields = ["key", "label_en", "label_fr", "study_key"]
+    list_select_related = ["section__version"]
+    inlines = [OptionInline]
+
+    def version_of(self, obj):
+        return obj.section.version
+

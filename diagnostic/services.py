@@ -1,0 +1,198 @@
+"""Every write of the diagnostic app goes through these functions."""
+
+from django.core.exceptions import ValidationError
+from django.core.mail import send_mail
+from django.db import transaction
+from django.db.models import Max
+from django.template.loader import render_to_string
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import override
+
+from .answers import profile_missing
+from .models import (
+    Answer,
+    Cluster,
+    Diagnostic,
+    Invitation,
+    Membership,
+    Option,
+    Question,
+    QuestionnaireVersion,
+)
+
+
+class DiagnosticLocked(Exception):
+    """A submitted diagnostic cannot change; start a new run instead."""
+
+
+@transaction.atomic
+def cluster_create(*, user, **profile) -> Cluster:
+    """Register a cluster: its creator becomes its manager and gets a first draft."""
+    cluster = Cluster(**profile)
+    cluster.full_clean()
+    cluster.save()
+    Membership.objects.create(cluster=cluster, user=user, role=Membership.Role.MANAGER)
+    diagnostic_start(cluster=cluster, user=user)
+    return cluster
+
+
+@transaction.atomic
+def cluster_update(*, cluster: Cluster, fields: dict) -> Cluster:
+    for name, value in fields.items():
+        setattr(cluster, name, value)
+    cluster.full_clean()
+    cluster.save(update_fields=[*fields, "updated_at"])
+    return cluster
+
+
+def invitation_create(*, cluster: Cluster, email: str, invited_by, accept_url_for) -> Invitation:
+    """Invite a colleague; the email goes out once the invitation is stored."""
+    invitation = Invitation.objects.create(cluster=cluster, email=email.lower(),
+                                           invited_by=invited_by)
+    context = {"invitation": invitation, "cluster": cluster, "invited_by": invited_by,
+               "accept_url": accept_url_for(invitation)}
+    language = getattr(invited_by, "language", "") or None
+
+    def send():
+        with override(language):
+            send_mail(
+                subject=render_to_string("emails/invitation-subject.txt", context).strip(),
+                message=render_to_string("emails/invitation-body.txt", context),
+                from_email=None, recipient_list=[invitation.email],
+            )
+
+    transaction.on_commit(send)
+    return invitation
+
+
+@transaction.atomic
+def invitation_accept(*, invitation: Invitation, user) -> Membership:
+    membership, _created = Membership.objects.get_or_create(
+        cluster=invitation.cluster, user=user, defaults={"role": Membership.Role.MEMBER})
+    if invitation.accepted_at is None:
+        invitation.accepted_at = timezone.now()
+        invitation.accepted_by = user
+        invitation.save(update_fields=["accepted_at", "accepted_by"])
+    return membership
+
+
+@transaction.atomic
+def diagnostic_start(*, cluster: Cluster, user) -> Diagnostic:
+    """Open a new draft run, with the last run's answers copied in (matched by question
+    key, so a run on a newer questionnaire version keeps what still applies).
+    Returns the existing draft when there is one."""
+    Cluster.objects.select_for_update().filter(pk=cluster.pk).first()
+    draft = cluster.diagnostics.filter(status=Diagnostic.Status.DRAFT).first()
+    if draft is not None:
+        return draft
+    version = QuestionnaireVersion.objects.current()
+    if version is None:
+        raise ValidationError(_("No questionnaire is published yet."))
+    previous = cluster.diagnostics.order_by("-run").first()
+    last_run = cluster.diagnostics.aggregate(last=Max("run"))["last"] or 0
+    diagnostic = Diagnostic.objects.create(cluster=cluster, version=version, run=last_run + 1,
+                                           created_by=user)
+    if previous is not None:
+        questions = {q.key: q for q in Question.objects.filter(section__version=version)}
+        Answer.objects.bulk_create(
+            Answer(diagnostic=diagnostic, question=questions[a.question.key], value=a.value,
+                   updated_by=user)
+            for a in previous.answers.select_related("question")
+            if a.question.key in questions and a.value is not None
+        )
+    return diagnostic
+
+
+def _lock_draft(diagnostic: Diagnostic) -> Diagnostic:
+    locked = Diagnostic.objects.select_for_update().get(pk=diagnostic.pk)
+    if locked.is_locked:
+        raise DiagnosticLocked
+    return locked
+
+
+@transaction.atomic
+def answers_save(*, diagnostic: Diagnostic, user, values: dict[Question, object],
+                 section_key: str) -> int:
+    """Store the given answers of one step in one statement; returns how many."""
+    _lock_draft(diagnostic)
+    now = timezone.now()
+    Answer.objects.bulk_create(
+        [Answer(diagnostic=diagnostic, question=q, value=v, updated_by=user, updated_at=now)
+         for q, v in values.items()],
+        update_conflicts=True, unique_fields=["diagnostic", "question"],
+        update_fields=["value", "updated_by", "updated_at"],
+    )
+    Diagnostic.objects.filter(pk=diagnostic.pk).update(current_section=section_key,
+                                                       updated_at=now)
+    return len(values)
+
+
+@transaction.atomic
+def profile_save(*, diagnostic: Diagnostic, fields: dict, section_key: str) -> Cluster:
+    _lock_draft(diagnostic)
+    # A fresh row: the form may have put rejected values on the instance it was given.
+    cluster = Cluster.objects.select_for_update().get(pk=diagnostic.cluster_id)
+    cluster = cluster_update(cluster=cluster, fields=fields)
+    Diagnostic.objects.filter(pk=diagnostic.pk).update(current_section=section_key,
+                                                       updated_at=timezone.now())
+    return cluster
+
+
+def missing_answers(diagnostic: Diagnostic) -> tuple[list[str], list[Question]]:
+    """Profile fields and required questions still unanswered."""
+    answered = set(diagnostic.answers.exclude(value=None).values_list("question_id", flat=True))
+    questions = Question.objects.filter(section__version=diagnostic.version_id, required=True)
+    return (profile_missing(diagnostic.cluster),
+            [q for q in questions.select_related("section") if q.id not in answered])
+
+
+@transaction.atomic
+def diagnostic_submit(*, diagnostic: Diagnostic, user, benchmark_consent: bool) -> Diagnostic:
+    """Lock the diagnostic once every required answer is there. Submitting twice (a double
+    click, a replayed request) changes nothing the second time."""
+    locked = Diagnostic.objects.select_for_update().get(pk=diagnostic.pk)
+    if locked.is_locked:
+        return locked
+    profile_fields, questions = missing_answers(locked)
+    if profile_fields or questions:
+        raise ValidationError(_("Some required answers are missing."), code="incomplete")
+    cluster = locked.cluster
+    locked.profile = {
+        "name": cluster.name, "country": cluster.country.code, "region": cluster.region,
+        "sector": cluster.sector, "governance": cluster.governance,
+        "companies": cluster.companies, "smes": cluster.smes,
+        "research_institutes": cluster.research_institutes,
+        "universities": cluster.universities, "other_members": cluster.other_members,
+        "jobs": cluster.jobs, "year_founded": cluster.year_founded,
+        "management_fte": (float(cluster.management_fte)
+                           if cluster.management_fte is not None else None),
+    }
+    locked.status = Diagnostic.Status.SUBMITTED
+    locked.submitted_at = timezone.now()
+    locked.submitted_by = user
+    locked.benchmark_consent = benchmark_consent and not cluster.is_demo
+    locked.save()
+    return locked
+
+
+@transaction.atomic
+def questionnaire_version_copy(*, version: QuestionnaireVersion) -> QuestionnaireVersion:
+    """A new unpublished version with the same sections, questions and options, for an
+    administrator to edit and publish: versions in use are never edited in place."""
+    number = QuestionnaireVersion.objects.count() + 1
+    copy = QuestionnaireVersion.objects.create(
+        code=f"{version.code}-copy{number}", title_en=version.title_en,
+        title_fr=version.title_fr, is_published=False)
+    for section in version.sections.prefetch_related("questions__options"):
+        questions = list(section.questions.all())
+        section.pk, section.version = None, copy
+        section.save()
+        for question in questions:
+            options = list(question.options.all())
+            question.pk, question.section = None, section
+            question.save()
+            Option.objects.bulk_create(
+                Option(question=question, key=o.key, position=o.position, label_en=o.label_en,
+                       label_fr=o.label_fr, exclusive=o.exclusive) for o in options)
+    return copy

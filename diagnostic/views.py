@@ -1,0 +1,217 @@
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.http import Http404, JsonResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from . import services
+from .answers import sections_progress
+from .display import review_sections
+from .forms import ClusterProfileForm, InviteForm, SubmitForm
+from .models import Cluster, Diagnostic, Invitation, Membership
+from .steps import Step, answer_values, load_sections
+
+
+def _get_cluster_for_user(request, pk, *, write=False) -> Cluster:
+    """The cluster if the user may read it (or, with write, edit it); 404 otherwise, so
+    that nobody learns which clusters exist."""
+    clusters = (Cluster.objects.editable_by(request.user) if write
+                else Cluster.objects.visible_to(request.user))
+    return get_object_or_404(clusters, pk=pk)
+
+
+def _get_diagnostic_for_user(request, pk, *, write=False) -> Diagnostic:
+    clusters = (Cluster.objects.editable_by(request.user) if write
+                else Cluster.objects.visible_to(request.user))
+    return get_object_or_404(
+        Diagnostic.objects.select_related("cluster", "version").filter(cluster__in=clusters),
+        pk=pk)
+
+
+def _is_team_member(user, cluster) -> bool:
+    return user.is_authenticated and cluster.memberships.filter(user=user).exists()
+
+
+@login_required
+def cluster_create(request):
+    form = ClusterProfileForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        cluster = services.cluster_create(user=request.user, **form.cleaned_data)
+        messages.success(request, _("Your cluster is registered. Its diagnostic starts here."))
+        return redirect("diagnostic:diagnostic_detail", cluster.diagnostics.get().pk)
+    return render(request, "diagnostic/cluster_form.html", {"form": form})
+
+
+def cluster_detail(request, pk):
+    cluster = _get_cluster_for_user(request, pk)
+    memberships = cluster.memberships.select_related("user")
+    is_manager = any(m.user_id == request.user.pk and m.role == Membership.Role.MANAGER
+                     for m in memberships)
+    return render(request, "diagnostic/cluster_detail.html", {
+        "cluster": cluster,
+        "memberships": memberships,
+        "is_team": any(m.user_id == request.user.pk for m in memberships),
+        "is_manager": is_manager,
+        "diagnostics": cluster.diagnostics.select_related("submitted_by").order_by("-run"),
+        "invitations": cluster.invitations.filter(accepted_at=None) if is_manager else [],
+        "invite_form": InviteForm(),
+    })
+
+
+@require_POST
+def cluster_invite(request, pk):
+    cluster = _get_cluster_for_user(request, pk, write=True)
+    if not cluster.memberships.filter(user=request.user, role=Membership.Role.MANAGER).exists():
+        raise Http404
+    form = InviteForm(request.POST)
+    if form.is_valid():
+        services.invitation_create(
+            cluster=cluster, email=form.cleaned_data["email"], invited_by=request.user,
+            accept_url_for=lambda inv: request.build_absolute_uri(inv.get_absolute_url()))
+        messages.success(request, _("Invitation sent to %(email)s.")
+                         % {"email": form.cleaned_data["email"]})
+    else:
+        messages.error(request, _("The invitation was not sent: %(error)s")
+                       % {"error": " ".join(form.errors["email"])})
+    return redirect(cluster)
+
+
+@login_required
+def invitation_accept(request, token):
+    invitation = get_object_or_404(Invitation.objects.select_related("cluster"), token=token)
+    wrong_account = invitation.email != request.user.email.lower()
+    if request.method == "POST" and not wrong_account:
+        services.invitation_accept(invitation=invitation, user=request.user)
+        messages.success(request, _("You joined the team of %(cluster)s.")
+                         % {"cluster": invitation.cluster})
+        return redirect(invitation.cluster)
+    return render(request, "diagnostic/invitation_accept.html",
+                  {"invitation": invitation, "wrong_account": wrong_account})
+
+
+@require_POST
+def diagnostic_start(request, pk):
+    cluster = _get_cluster_for_user(request, pk, write=True)
+    diagnostic = services.diagnostic_start(cluster=cluster, user=request.user)
+    messages.success(request, _("A new run of the diagnostic is open, with your last answers "
+                                "filled in."))
+    return redirect(diagnostic)
+
+
+def diagnostic_detail(request, pk):
+    diagnostic = _get_diagnostic_for_user(request, pk)
+    if diagnostic.is_locked or not _is_team_member(request.user, diagnostic.cluster):
+        return redirect("diagnostic:diagnostic_review", pk)
+    first = diagnostic.version.sections.order_by("position").values_list("key", flat=True)[0]
+    return redirect("diagnostic:diagnostic_step", pk, diagnostic.current_section or first)
+
+
+def _step_target(request, diagnostic, sections, section) -> str:
+    """Where the buttons of a step lead after a successful save."""
+    keys = [s.key for s in sections]
+    index = keys.index(section.key)
+    action = request.POST.get("_action", "next")
+    goto = request.POST.get("_goto", "")
+    if goto in keys:
+        return reverse("diagnostic:diagnostic_step", args=[diagnostic.pk, goto])
+    if action == "later":
+        return reverse("diagnostic:cluster_detail", args=[diagnostic.cluster_id])
+    if action == "previous" and index > 0:
+        return reverse("diagnostic:diagnostic_step", args=[diagnostic.pk, keys[index - 1]])
+    if action == "next" and index + 1 < len(keys):
+        return reverse("diagnostic:diagnostic_step", args=[diagnostic.pk, keys[index + 1]])
+    return reverse("diagnostic:diagnostic_review", args=[diagnostic.pk])
+
+
+def _section_or_404(sections, section_key):
+    section = next((s for s in sections if s.key == section_key), None)
+    if section is None:
+        raise Http404
+    return section
+
+
+def diagnostic_step(request, pk, section_key):
+    diagnostic = _get_diagnostic_for_user(request, pk, write=request.method == "POST")
+    sections = load_sections(diagnostic)
+    section = _section_or_404(sections, section_key)
+    can_edit = not diagnostic.is_locked and _is_team_member(request.user, diagnostic.cluster)
+    if request.method == "POST" and not can_edit:
+        messages.error(request, _("This diagnostic was submitted and can no longer change."))
+        return redirect("diagnostic:diagnostic_review", pk)
+    values = answer_values(diagnostic)
+    step = Step(diagnostic=diagnostic, section=section, values=values,
+                data=request.POST if request.method == "POST" else None, read_only=not can_edit)
+    if request.method == "POST":
+        step.save(user=request.user)
+        if not step.has_errors:
+            if request.POST.get("_action") == "later":
+                messages.success(request, _("Your answers are saved. Continue any time, from "
+                                            "any device."))
+            return redirect(_step_target(request, diagnostic, sections, section))
+        messages.error(request, _("Some answers could not be saved: see the messages next to "
+                                  "the fields. All other answers of this step are saved."))
+        values = answer_values(diagnostic)
+    progress = sections_progress(sections, values, diagnostic.cluster)
+    current = next(p for p in progress if p.section.key == section.key)
+    index = sections.index(section)
+    return render(request, "diagnostic/step.html", {
+        "diagnostic": diagnostic, "cluster": diagnostic.cluster, "step": step,
+        "section": section, "progress": progress, "current": current, "can_edit": can_edit,
+        "complete_count": sum(p.is_complete for p in progress),
+        "previous_section": sections[index - 1] if index > 0 else None,
+        "next_section": sections[index + 1] if index + 1 < len(sections) else None,
+    })
+
+
+@require_POST
+def diagnostic_autosave(request, pk, section_key):
+    """Background save while the user types: stores the questions named in _questions and
+    answers with what was stored and the messages of what was not."""
+    diagnostic = _get_diagnostic_for_user(request, pk, write=True)
+    section = _section_or_404(load_sections(diagnostic), section_key)
+    if diagnostic.is_locked:
+        return JsonResponse({"error": _("This diagnostic was submitted and can no longer "
+                                        "change.")}, status=409)
+    step = Step(diagnostic=diagnostic, section=section, values={}, data=request.POST)
+    only = {key for key in request.POST.getlist("_questions") if key}
+    saved = step.save(user=request.user, only=only) if only else 0
+    errors = {name: msgs for name, msgs in step.errors_by_field().items()
+              if name.removeprefix("q_") in only or name in only or name == "__all__"}
+    return JsonResponse({"saved": saved, "errors": errors,
+                         "saved_at": timezone.localtime().strftime("%H:%M:%S")})
+
+
+def diagnostic_review(request, pk):
+    diagnostic = _get_diagnostic_for_user(request, pk)
+    sections = load_sections(diagnostic)
+    values = answer_values(diagnostic)
+    review = review_sections(sections, values, diagnostic)
+    can_edit = not diagnostic.is_locked and _is_team_member(request.user, diagnostic.cluster)
+    progress = sections_progress(sections, values, diagnostic.cluster)
+    return render(request, "diagnostic/review.html", {
+        "diagnostic": diagnostic, "cluster": diagnostic.cluster, "review": review,
+        "can_edit": can_edit, "missing_count": sum(len(s.missing) for s in review),
+        "progress": progress, "complete_count": sum(p.is_complete for p in progress),
+        "submit_form": SubmitForm(),
+    })
+
+
+@require_POST
+def diagnostic_submit(request, pk):
+    diagnostic = _get_diagnostic_for_user(request, pk, write=True)
+    form = SubmitForm(request.POST)
+    form.is_valid()
+    try:
+        services.diagnostic_submit(diagnostic=diagnostic, user=request.user,
+                                   benchmark_consent=form.cleaned_data.get("benchmark_consent",
+                                                                           False))
+    except ValidationError:
+        messages.error(request, _("The diagnostic cannot be submitted yet: some required "
+                                  "answers are missing (marked below)."))
+        return redirect("diagnostic:diagnostic_review", pk)
+    messages.success(request, _("The diagnostic is submitted and locked. Thank you!"))
+    return redirect("diagnostic:diagnostic_review", pk)

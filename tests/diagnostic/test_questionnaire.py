@@ -1,0 +1,100 @@
+import pytest
+
+from diagnostic import services
+from diagnostic.models import Option, Question, QuestionnaireVersion, Section
+from diagnostic.questionnaire.load import questionnaire_load, read_version_file
+
+pytestmark = [pytest.mark.django_db]
+
+SURVEY_RULES = {  # 2007 survey question: (kind, max answers)
+    "Q1_motives": ("multiple", 2),
+    "Q2_responsibility": ("single", 1),
+    "Q3_barriers": ("multiple", None),
+    "Q4_strategies": ("multiple", None),
+    "Q7_funding_sources": ("multiple", None),
+}
+
+
+def test_the_migration_loaded_v1_exactly_as_in_the_data_file():
+    data = read_version_file("v1.json")
+    version = QuestionnaireVersion.objects.get(code=data["version"])
+
+    stored = [
+        (s.key, s.title_en, s.title_fr,
+         [(q.key, q.kind, q.required, q.label_en, q.label_fr,
+           [(o.key, o.label_en, o.label_fr) for o in q.options.order_by("position")])
+          for q in s.questions.order_by("position")])
+        for s in version.sections.order_by("position")
+    ]
+    expected = [
+        (s["key"], s["title"]["en"], s["title"]["fr"],
+         [(q["key"], q["kind"], q["required"], q["label"]["en"], q["label"]["fr"],
+           [(o["key"], o["label"]["en"], o["label"]["fr"]) for o in q.get("options", [])])
+          for q in s["questions"]])
+        for s in data["sections"]
+    ]
+    assert stored == expected
+    assert [s[0] for s in stored] == ["profile", "motives", "driving_force", "strategy",
+                                      "cooperation", "barriers", "experience", "first_contact",
+                                      "funding"]
+
+
+def test_survey_items_keep_the_study_options_and_answer_rules():
+    questions = {q.study_key: q for q in Question.objects.exclude(study_key="")}
+
+    for study_key, (kind, max_answers) in SURVEY_RULES.items():
+        assert questions[study_key].kind == kind
+        if kind == "multiple":
+            assert questions[study_key].max_choices == (
+                max_answers or questions[study_key].options.count())
+    assert {"q3_trust", "q3_conflict", "q3_funding", "q3_time", "q3_language_distance"} <= set(
+        questions["Q3_barriers"].options.values_list("key", flat=True))
+    assert {"q2_board", "q2_working_group"} <= set(
+        questions["Q2_responsibility"].options.values_list("key", flat=True))
+
+
+def test_every_label_has_english_and_french():
+    for model, fields in [(Section, ["title"]), (Question, ["label"]), (Option, ["label"])]:
+        for field in fields:
+            assert not model.objects.filter(**{f"{field}_en": ""}).exists()
+            assert not model.objects.filter(**{f"{field}_fr": ""}).exists()
+
+
+def test_loading_a_version_again_changes_nothing():
+    before = (Question.objects.count(), Option.objects.count())
+
+    questionnaire_load(data=read_version_file("v1.json"))
+
+    assert (Question.objects.count(), Option.objects.count()) == before
+    assert QuestionnaireVersion.objects.count() == 1
+
+
+def test_copying_a_version_makes_an_unpublished_version_with_the_same_content():
+    version = QuestionnaireVersion.objects.get()
+
+    copy = services.questionnaire_version_copy(version=version)
+
+    assert copy.is_published is False
+    assert QuestionnaireVersion.objects.current() == version
+    assert Question.objects.filter(section__version=copy).count() == 31
+    assert Option.objects.filter(question__section__version=copy).count() == Option.objects.filter(
+        question__section__version=version).count()
+
+
+def test_a_run_started_on_a_newer_version_keeps_the_answers_that_still_apply(team):
+    from tests.factories import answer_everything
+
+    answer_everything(team.diagnostic, team.manager)
+    services.diagnostic_submit(diagnostic=team.diagnostic, user=team.manager,
+                               benchmark_consent=False)
+    newer = services.questionnaire_version_copy(version=team.diagnostic.version)
+    Question.objects.filter(section__version=newer, key="time_horizon").delete()
+    QuestionnaireVersion.objects.filter(pk=newer.pk).update(is_published=True,
+                                                            published_at="2100-01-01T00:00Z")
+
+    run2 = services.diagnostic_start(cluster=team.cluster, user=team.manager)
+
+    assert run2.version == newer
+    assert team.diagnostic.version != newer
+    assert run2.answers.count() == 30
+    assert set(run2.answers.values_list("question__section__version", flat=True)) == {newer.pk}
