@@ -245,6 +245,10 @@ CONTENT_SECURITY_POLICY = {
     },
 }
 
+# --- Benchmark ----------------------------------------------------------------------------
+# A group of peers smaller than this shows no figure at all.
+PEER_MIN_GROUP = env_int("PEER_MIN_GROUP", 5, minimum=3)
+
 # --- Forms ----------------------------------------------------------------------------------
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
 CRISPY_TEMPLATE_PACK = "bootstrap5"

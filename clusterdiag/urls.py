@@ -22,5 +22,6 @@ urlpatterns = [
     ),
     path("accounts/", include("django.contrib.auth.urls")),
     path("", include("diagnostic.urls")),
+    path("", include("benchmark.urls")),
     path("admin/", admin.site.urls),
 ]

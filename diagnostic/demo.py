@@ -6,6 +6,7 @@ from . import services
 from .models import Cluster, Membership, Question
 
 DEMO_CLUSTER_NAME = "Demo: Alpine Photonics Cluster (sample data)"
+DEMO_SUBMITTED_NAME = "Demo: North Sea Mobility Cluster (sample data)"
 
 # A partly filled diagnostic: the first four steps are answered, the rest is left to try.
 DEMO_ANSWERS = {
@@ -41,4 +42,47 @@ def seed_demo_cluster(*, manager, colleague, facilitator) -> Cluster:
     services.answers_save(
         diagnostic=diagnostic, user=manager, section_key="strategy",
         values={q: DEMO_ANSWERS[q.key] for q in questions})
+    return cluster
+
+
+SUBMITTED_ANSWERS = {
+    **DEMO_ANSWERS,
+    "motives": ["q1_market_position", "q1_new_markets"],
+    "current_strategy": ["q4_contact_networks"],
+    "cooperation_themes": "Zero-emission shipping and port logistics.",
+    "participating_members": ["members_smes", "members_research"],
+    "target_countries": ["NO", "DK", "NL"],
+    "partner_types": ["partner_clusters", "partner_research"],
+    "expected_barriers": ["q3_trust", "q3_funding"],
+    "partnership_readiness": "readiness_partly",
+    "recent_achievements": ["q9_eu_coop_same_field"],
+    "intl_partner_count": 4,
+    "past_activities": [{"actor": "Cluster management", "region": "Scandinavia", "year": 2024,
+                         "kind": "networking_visit"}],
+    "first_contact_mode": "contact_networking_visit",
+    "first_contact_by": "by_manager",
+    "facilitator_needed": "facilitator_maybe",
+    "funding_sources": ["q7_interreg", "q7_national"],
+    "member_cofinancing": "cofin_partly",
+}
+
+
+@transaction.atomic
+def seed_demo_submitted_cluster(*, manager, facilitator) -> Cluster:
+    """A second demo cluster whose diagnostic is submitted, so its results can be seen."""
+    cluster = Cluster.objects.filter(name=DEMO_SUBMITTED_NAME, is_demo=True).first()
+    if cluster is not None:
+        return cluster
+    cluster = services.cluster_create(
+        user=manager, name=DEMO_SUBMITTED_NAME, country="DE", region="Schleswig-Holstein",
+        sector="mobility", governance="top_down_external", companies=140, smes=120,
+        research_institutes=9, universities=4, other_members=12, jobs=21000, year_founded=2011,
+        management_fte=6, is_demo=True)
+    cluster.facilitators.add(facilitator)
+    diagnostic = cluster.diagnostics.get()
+    questions = Question.objects.filter(section__version=diagnostic.version)
+    services.answers_save(
+        diagnostic=diagnostic, user=manager, section_key="funding",
+        values={q: SUBMITTED_ANSWERS[q.key] for q in questions if q.key in SUBMITTED_ANSWERS})
+    services.diagnostic_submit(diagnostic=diagnostic, user=manager, benchmark_consent=False)
     return cluster

@@ -214,4 +214,4 @@ def diagnostic_submit(request, pk):
                                   "answers are missing (marked below)."))
         return redirect("diagnostic:diagnostic_review", pk)
     messages.success(request, _("The diagnostic is submitted and locked. Thank you!"))
-    return redirect("diagnostic:diagnostic_review", pk)
+    return redirect("benchmark:diagnostic_results", pk)

@@ -3,6 +3,8 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 
 from clusterdiag.models import User
+from benchmark.models import PeerEntry
+from diagnostic.demo import DEMO_CLUSTER_NAME, DEMO_SUBMITTED_NAME
 from diagnostic.models import Cluster
 
 
@@ -33,7 +35,13 @@ def test_seed_demo_creates_the_printed_logins_and_is_idempotent(settings, capsys
     assert User.objects.filter(email__endswith="@demo.clusterdiag.test").count() == 4
     assert User.objects.get(email="facilitator@demo.clusterdiag.test").is_facilitator
     assert User.objects.get(email="admin@demo.clusterdiag.test").is_superuser
-    demo = Cluster.objects.get()
+    assert not Cluster.objects.filter(is_demo=False).exists()
+    assert Cluster.objects.filter(name__startswith="Generated demo cluster").count() == 60
+    submitted = Cluster.objects.get(name=DEMO_SUBMITTED_NAME).diagnostics.get()
+    assert submitted.status == "submitted" and submitted.score.overall > 0
+    assert PeerEntry.objects.filter(cohort="demo").count() == 61
+    assert not PeerEntry.objects.filter(cohort="live").exists()
+    demo = Cluster.objects.get(name=DEMO_CLUSTER_NAME)
     assert demo.is_demo and "Demo" in demo.name
     diagnostic = demo.diagnostics.get()
     assert diagnostic.status == "draft"

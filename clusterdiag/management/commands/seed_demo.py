@@ -3,8 +3,9 @@ from django.contrib.auth.models import Group
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
+from benchmark.demo import demo_cohort_generate
 from clusterdiag.models import FACILITATORS_GROUP, User
-from diagnostic.demo import seed_demo_cluster
+from diagnostic.demo import seed_demo_cluster, seed_demo_submitted_cluster
 
 # Demo accounts only ever exist on a development machine (see the DEBUG guard below).
 DEMO_PASSWORD = "demo-cluster-2026"  # noqa: S105
@@ -52,4 +53,9 @@ class Command(BaseCommand):
         cluster = seed_demo_cluster(manager=users["cluster manager"],
                                     colleague=users["team member"],
                                     facilitator=users["facilitator"])
-        self.stdout.write(f"Demo cluster: {cluster.name}")
+        generated = demo_cohort_generate()
+        submitted = seed_demo_submitted_cluster(manager=users["cluster manager"],
+                                                facilitator=users["facilitator"])
+        self.stdout.write(f"Demo clusters: {cluster.name}; {submitted.name}")
+        if generated:
+            self.stdout.write(f"Demo cohort: {generated} generated clusters (labelled as demo)")

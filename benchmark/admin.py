@@ -1,0 +1,132 @@
+from django import forms
+from django.contrib import admin, messages
+from django.db import models
+from django.utils.html import format_html
+from django.utils.translation import gettext_lazy as _
+from simple_history.admin import SimpleHistoryAdmin
+
+from . import services
+from .models import (
+    DiagnosticScore,
+    ReferenceFigure,
+    ReferenceStudy,
+    ScoringMethod,
+    StatisticsState,
+)
+
+FIGURE_SUMMARY = ["question_key", "option_key", "label_en", "share", "is_exact",
+                  "original_wording", "rank", "n"]
+
+
+class ReferenceFigureInline(admin.TabularInline):
+    """A read-only overview; figures are corrected on their own page, which keeps history."""
+
+    model = ReferenceFigure
+    fields = FIGURE_SUMMARY
+    readonly_fields = FIGURE_SUMMARY
+    extra = 0
+    can_delete = False
+    show_change_link = True
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(ReferenceStudy)
+class ReferenceStudyAdmin(admin.ModelAdmin):
+    list_display = ["title", "year", "sample_clusters", "sample_countries", "key"]
+    search_fields = ["title", "authors", "key"]
+    fieldsets = [
+        (None, {"fields": ["key", "title", "subtitle", "authors", "organisation", "publisher",
+                           "year", "published", "source_url"]}),
+        (_("Sample"), {"fields": ["sample_clusters", "sample_countries", "sample_members",
+                                  "sample_jobs", "sample_source", "selection_en",
+                                  "selection_fr", "respondents_en", "respondents_fr"]}),
+    ]
+    inlines = [ReferenceFigureInline]
+    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
+
+
+class ReferenceFigureForm(forms.ModelForm):
+    class Meta:
+        model = ReferenceFigure
+        fields = ["study", "question_key", "option_key", "label_en", "label_fr", "share",
+                  "is_exact", "original_wording", "rank", "n", "source_url", "source_kind_en",
+                  "source_kind_fr", "evidence", "note", "n_source"]
+
+    def clean(self):
+        cleaned = super().clean()
+        # A share is never shown without saying whether it is exact or the source's rounding.
+        if cleaned.get("share") is not None and cleaned.get("is_exact") is None:
+            self.add_error("is_exact", _("Say whether this share is exact or approximate."))
+        if cleaned.get("is_exact") is False and not cleaned.get("original_wording"):
+            self.add_error("original_wording",
+                           _("An approximate share keeps the source's own words."))
+        return cleaned
+
+
+@admin.register(ReferenceFigure)
+class ReferenceFigureAdmin(SimpleHistoryAdmin):
+    form = ReferenceFigureForm
+    list_display = ["question_key", "option_key", "label_en", "share", "is_exact",
+                    "original_wording", "rank", "n", "source_link"]
+    list_filter = ["study", "question_key", "is_exact"]
+    search_fields = ["label_en", "label_fr", "option_key", "evidence"]
+    list_select_related = ["study"]
+    fieldsets = [
+        (None, {"fields": ["study", "question_key", "option_key", "label_en", "label_fr"]}),
+        (_("Figure"), {
+            "fields": ["share", "is_exact", "original_wording", "rank", "n"],
+            "description": _("Leave the share empty when the study's figure was not "
+                             "recovered: it is then shown as “not published”."),
+        }),
+        (_("Provenance"), {"fields": ["source_url", "source_kind_en", "source_kind_fr",
+                                      "evidence", "note", "n_source"]}),
+    ]
+
+    @admin.display(description=_("source"))
+    def source_link(self, figure):
+        # Only web addresses become links; anything else is shown as text.
+        if figure.source_url.startswith(("https://", "http://")):
+            return format_html('<a href="{}" target="_blank" rel="noopener noreferrer">{}</a>',
+                               figure.source_url, figure.source_kind_en or figure.source_url)
+        return figure.source_kind_en or "–"
+
+
+@admin.register(ScoringMethod)
+class ScoringMethodAdmin(admin.ModelAdmin):
+    list_display = ["code", "is_current", "created_at"]
+    readonly_fields = ["code", "definition", "created_at"]
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(DiagnosticScore)
+class DiagnosticScoreAdmin(admin.ModelAdmin):
+    list_display = ["diagnostic", "overall", "band", "method", "computed_at"]
+    list_filter = ["band", "method", "diagnostic__cluster__sector",
+                   "diagnostic__cluster__governance", "diagnostic__cluster__country"]
+    search_fields = ["diagnostic__cluster__name"]
+    list_select_related = ["diagnostic__cluster", "method"]
+    readonly_fields = ["diagnostic", "method", "overall", "dimensions", "items", "band",
+                       "computed_at"]
+
+    def get_queryset(self, request):
+        queryset = super().get_queryset(request)
+        if request.user.is_superuser:
+            return queryset
+        return queryset.filter(diagnostic__cluster__facilitators=request.user)
+
+
+@admin.register(StatisticsState)
+class StatisticsStateAdmin(admin.ModelAdmin):
+    list_display = ["cohort", "refreshed_at", "entries", "min_group"]
+    readonly_fields = list_display
+    actions = ["refresh_now"]
+
+    @admin.action(description=_("Refresh the peer statistics now"))
+    def refresh_now(self, request, queryset):
+        for state in queryset:
+            services.statistics_refresh(cohort=state.cohort)
+        messages.success(request, _("Peer statistics refreshed."))

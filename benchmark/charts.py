@@ -1,0 +1,103 @@
+"""Chart data for the results page (and the PDF): plain plotly figure dicts built from
+plain values. No ORM and no HTML; static/js/charts.js draws them, and every chart has
+the same numbers in a table next to it."""
+
+from dataclasses import dataclass
+
+from django.utils.translation import gettext as _
+
+from . import scoring
+
+COLOURS = {"own": "#0d6efd", "peers": "#fd7e14", "study": "#6c757d"}
+BAND_SHADES = ["#f8d7da", "#fff3cd", "#e2e3e5", "#d1e7dd", "#cfe2ff"]
+
+
+def _layout(**extra) -> dict:
+    return {"margin": {"l": 40, "r": 20, "t": 30, "b": 40}, "font": {"size": 13},
+            "legend": {"orientation": "h", "y": -0.15}, "paper_bgcolor": "white", **extra}
+
+
+def radar_chart(*, labels: list[str], own: list[float], peer_median: list[float] | None,
+                own_name: str, peer_name: str) -> dict:
+    """The cluster's dimension scores against the peer median, on a 0-100 radar."""
+    closed = labels + labels[:1]
+    data = [{"type": "scatterpolar", "r": own + own[:1], "theta": closed, "fill": "toself",
+             "name": own_name, "line": {"color": COLOURS["own"]}}]
+    if peer_median is not None:
+        data.append({"type": "scatterpolar", "r": peer_median + peer_median[:1],
+                     "theta": closed, "name": peer_name,
+                     "line": {"color": COLOURS["peers"], "dash": "dash"}})
+    return {"data": data,
+            "layout": _layout(polar={"radialaxis": {"range": [0, 100], "tickvals": [0, 25, 50,
+                                                                                  75, 100]}},
+                              showlegend=True)}
+
+
+@dataclass(frozen=True)
+class PositionRow:
+    label: str
+    n: int
+    q1: float
+    median: float
+    q3: float
+    percentile: float
+
+
+def position_chart(*, own: float, own_name: str, rows: list[PositionRow],
+                   bands: list[dict], band_labels: list[str]) -> dict:
+    """The cluster on the not-to-highly-internationalised axis, with the middle half
+    (first to third quartile) and the median of each group of peers."""
+    data = []
+    for row in rows:
+        data.append({"type": "scatter", "mode": "lines", "x": [row.q1, row.q3],
+                     "y": [row.label, row.label], "showlegend": False,
+                     "line": {"color": COLOURS["peers"], "width": 10}, "hoverinfo": "x"})
+    if rows:
+        data.append({"type": "scatter", "mode": "markers", "name": _("peer median"),
+                     "x": [r.median for r in rows], "y": [r.label for r in rows],
+                     "marker": {"color": "black", "symbol": "line-ns-open", "size": 18}})
+    data.append({"type": "scatter", "mode": "markers", "name": own_name,
+                 "x": [own] * max(len(rows), 1),
+                 "y": [r.label for r in rows] or [own_name],
+                 "marker": {"color": COLOURS["own"], "symbol": "diamond", "size": 14}})
+    edges = [b["min"] for b in bands] + [100]
+    shapes = [{"type": "rect", "xref": "x", "yref": "paper", "x0": edges[i], "x1": edges[i + 1],
+               "y0": 0, "y1": 1, "fillcolor": BAND_SHADES[i % len(BAND_SHADES)],
+               "opacity": 0.5, "line": {"width": 0}, "layer": "below"}
+              for i in range(len(bands))]
+    annotations = [{"x": (edges[i] + edges[i + 1]) / 2, "y": 1.02, "xref": "x", "yref": "paper",
+                    "text": band_labels[i], "showarrow": False, "font": {"size": 10}}
+                   for i in range(len(bands))]
+    return {"data": data,
+            "layout": _layout(xaxis={"range": [0, 100], "title": {"text": _("index (0-100)")}},
+                              yaxis={"automargin": True}, shapes=shapes,
+                              annotations=annotations, margin={"l": 40, "r": 20, "t": 50,
+                                                               "b": 40})}
+
+
+def question_chart(*, option_labels: list[str], study: list[float | None],
+                   peers: list[float | None], study_name: str, peer_name: str) -> dict:
+    """Share of the 2007 study and of peers choosing each option. An unknown figure has
+    no bar: it is never drawn as zero."""
+    data = []
+    if any(v is not None for v in study):
+        data.append({"type": "bar", "orientation": "h", "name": study_name, "y": option_labels,
+                     "x": study, "marker": {"color": COLOURS["study"]}})
+    if any(v is not None for v in peers):
+        data.append({"type": "bar", "orientation": "h", "name": peer_name, "y": option_labels,
+                     "x": peers, "marker": {"color": COLOURS["peers"]}})
+    return {"data": data,
+            "layout": _layout(barmode="group", xaxis={"range": [0, 100], "ticksuffix": " %"},
+                              yaxis={"automargin": True, "autorange": "reversed"},
+                              height=max(220, 60 * len(option_labels)))}
+
+
+def position_rows(groups: list[tuple[str, object]], own: float) -> list[PositionRow]:
+    """PositionRows from (label, PeerGroup) pairs of the published groups."""
+    rows = []
+    for label, group in groups:
+        q1, median, q3 = scoring.quartiles(group.cuts["overall"])
+        rows.append(PositionRow(label=f"{label} (n = {group.n})", n=group.n, q1=q1,
+                                median=median, q3=q3,
+                                percentile=scoring.percentile_rank(own, group.cuts["overall"])))
+    return rows

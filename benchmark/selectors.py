@@ -1,0 +1,140 @@
+"""Reads that span the diagnostic and the benchmark, for the results and method pages.
+Each is a fixed number of queries, whatever the number of stored diagnostics."""
+
+from dataclasses import dataclass, field
+
+from django.db.models import Prefetch
+from django.utils.translation import get_language
+
+from diagnostic.models import Answer, Diagnostic, Option, Question, QuestionnaireVersion
+
+from . import scoring
+from .models import (
+    Cohort,
+    ReferenceFigure,
+    ReferenceStudy,
+    ScoringMethod,
+    SegmentDistribution,
+    SegmentShare,
+    StatisticsState,
+)
+from .segments import segment_key
+
+STUDY_KEY = "vdi-vde-it-2007"
+
+
+@dataclass
+class PeerGroup:
+    """The published distribution of one group of peers (absent when suppressed)."""
+
+    segment: str
+    n: int
+    cuts: dict[str, list[float]]
+
+    def median(self, score: str) -> float:
+        return scoring.quartiles(self.cuts[score])[1]
+
+    def percentile_of(self, score: str, value: float) -> float:
+        return scoring.percentile_rank(value, self.cuts[score])
+
+
+@dataclass
+class ResultsData:
+    diagnostic: Diagnostic
+    method: dict
+    cohort: str
+    state: StatisticsState | None
+    own_segments: dict[str, str]
+    chosen_segment: str
+    groups: dict[str, PeerGroup]
+    shares: dict[tuple[str, str], tuple[int, int]]
+    questions: list[Question]
+    answers: dict[str, object]
+    figures: dict[tuple[str, str], ReferenceFigure]
+    study: ReferenceStudy | None
+    extra: dict = field(default_factory=dict)
+
+
+def own_attributes(diagnostic: Diagnostic) -> dict[str, str]:
+    profile = diagnostic.profile
+    members = sum(profile.get(k) or 0 for k in
+                  ("companies", "research_institutes", "universities", "other_members"))
+    return {"sector": profile.get("sector", ""), "governance": profile.get("governance", ""),
+            "country": profile.get("country", ""), "size": scoring.size_band(members)}
+
+
+def cohort_for(diagnostic: Diagnostic) -> str:
+    return Cohort.DEMO if diagnostic.cluster.is_demo else Cohort.LIVE
+
+
+def results_data(diagnostic: Diagnostic, *, filters: dict[str, str]) -> ResultsData:
+    cohort = cohort_for(diagnostic)
+    attrs = own_attributes(diagnostic)
+    own_segments = {
+        "all": segment_key(),
+        "sector": segment_key(sector=attrs["sector"]),
+        "governance": segment_key(governance=attrs["governance"]),
+    }
+    chosen = segment_key(**filters)
+    wanted = {*own_segments.values(), chosen}
+    groups: dict[str, PeerGroup] = {}
+    for row in SegmentDistribution.objects.filter(cohort=cohort, segment__in=wanted):
+        group = groups.setdefault(row.segment, PeerGroup(row.segment, row.n, {}))
+        group.cuts[row.dimension] = row.cut_points
+    shares = {(s.question_key, s.option_key): (s.count, s.n)
+              for s in SegmentShare.objects.filter(cohort=cohort, segment=chosen)}
+    questions = list(
+        Question.objects.filter(section__version=diagnostic.version_id,
+                                kind__in=[Question.Kind.SINGLE, Question.Kind.MULTIPLE])
+        .select_related("section").order_by("section__position", "position")
+        .prefetch_related(Prefetch("options", queryset=Option.objects.order_by("position"))))
+    answers = dict(Answer.objects.filter(diagnostic=diagnostic)
+                   .values_list("question__key", "value"))
+    study = ReferenceStudy.objects.filter(key=STUDY_KEY).first()
+    figures = {(f.question_key, f.option_key): f
+               for f in ReferenceFigure.objects.filter(study__key=STUDY_KEY)}
+    return ResultsData(
+        diagnostic=diagnostic, method=diagnostic.score.method.definition, cohort=cohort,
+        state=StatisticsState.objects.filter(cohort=cohort).first(), own_segments=own_segments,
+        chosen_segment=chosen, groups=groups, shares=shares, questions=questions,
+        answers=answers, figures=figures, study=study)
+
+
+def _text(value: dict) -> str:
+    return value.get((get_language() or "en")[:2]) or value["en"]
+
+
+def _method_dimensions(definition: dict, questions: dict[str, Question]) -> list[dict]:
+    dimensions = []
+    for dimension in definition["dimensions"]:
+        items = []
+        for item in dimension["items"]:
+            question = questions.get(item["question"])
+            options = {o.key: o.label for o in question.options.all()} if question else {}
+            items.append({
+                **item, "label": question.label if question else item["question"],
+                "point_list": [(options.get(k, k), v) for k, v in item.get("points", {}).items()],
+            })
+        dimensions.append({"label": _text(dimension["label"]), "items": items})
+    return dimensions
+
+
+def method_page_data() -> dict:
+    """The current method with the questions it scores, and the reference study."""
+    method = ScoringMethod.objects.filter(is_current=True).first()
+    version = QuestionnaireVersion.objects.current()
+    questions = {}
+    if version is not None:
+        questions = {q.key: q for q in Question.objects.filter(section__version=version)
+                     .prefetch_related("options")}
+    study = ReferenceStudy.objects.filter(key=STUDY_KEY).first()
+    figures = list(ReferenceFigure.objects.filter(study__key=STUDY_KEY)
+                   .order_by("question_key", "rank", "option_key")) if study else []
+    context = {"method": method, "study": study, "figures": figures}
+    if method is not None:
+        definition = method.definition
+        context.update(
+            method_title=_text(definition["title"]), method_summary=_text(definition["summary"]),
+            bands=[(b["min"], _text(b["label"])) for b in definition["bands"]],
+            dimensions=_method_dimensions(definition, questions))
+    return context

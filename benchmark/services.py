@@ -1,0 +1,216 @@
+"""Writes of the benchmark app: scores, the peer cohorts and their statistics."""
+
+from django.db import connection, transaction
+from django.db.models import Count
+from django.utils import timezone
+
+from diagnostic.models import Answer, Cluster, Diagnostic, Question
+
+from . import scoring
+from .models import (
+    Cohort,
+    DiagnosticScore,
+    PeerChoice,
+    PeerEntry,
+    ScoringMethod,
+    SegmentDistribution,
+    SegmentShare,
+    StatisticsState,
+    min_group_size,
+)
+from .segments import ATTRIBUTES, grouping_sets, segment_key, suppressed_segments
+
+CHOICE_KINDS = [Question.Kind.SINGLE, Question.Kind.MULTIPLE]
+
+
+def scoring_method_load(*, data: dict, apps=None):
+    """Store a method version (idempotent) and make it current; used by a migration."""
+    model = apps.get_model("benchmark", "ScoringMethod") if apps else ScoringMethod
+    method, created = model.objects.get_or_create(code=data["code"],
+                                                  defaults={"definition": data})
+    if created:
+        model.objects.exclude(pk=method.pk).update(is_current=False)
+        model.objects.filter(pk=method.pk).update(is_current=True)
+    return method
+
+
+def _answers_by_key(diagnostic: Diagnostic) -> dict[str, object]:
+    return dict(Answer.objects.filter(diagnostic=diagnostic)
+                .values_list("question__key", "value"))
+
+
+@transaction.atomic
+def diagnostic_score(*, diagnostic: Diagnostic) -> DiagnosticScore:
+    """Compute and store the index of a submitted diagnostic with the current method."""
+    method = ScoringMethod.objects.get(is_current=True)
+    scores = scoring.score_answers(method.definition, _answers_by_key(diagnostic))
+    score, _created = DiagnosticScore.objects.update_or_create(
+        diagnostic=diagnostic,
+        defaults={"method": method, "overall": scores.overall, "dimensions": scores.dimensions,
+                  "items": scores.items, "band": scores.band})
+    return score
+
+
+def _cohort_of(cluster: Cluster, diagnostic: Diagnostic) -> str | None:
+    if cluster.is_demo:
+        return Cohort.DEMO
+    return Cohort.LIVE if diagnostic.benchmark_consent else None
+
+
+@transaction.atomic
+def peer_entry_sync(*, cluster: Cluster) -> PeerEntry | None:
+    """Make the cluster's place in its cohort match its latest submitted diagnostic and
+    that diagnostic's consent (demo clusters only ever go to the demo cohort)."""
+    PeerEntry.objects.filter(cluster=cluster).delete()
+    latest = (cluster.diagnostics.submitted().select_related("score")
+              .order_by("-run").first())
+    if latest is None or not hasattr(latest, "score"):
+        return None
+    cohort = _cohort_of(cluster, latest)
+    if cohort is None:
+        return None
+    profile = latest.profile
+    members = sum(profile.get(k) or 0 for k in
+                  ("companies", "research_institutes", "universities", "other_members"))
+    entry = PeerEntry.objects.create(
+        cohort=cohort, cluster=cluster, diagnostic=latest, sector=profile["sector"],
+        governance=profile["governance"], country=profile["country"],
+        size_band=scoring.size_band(members), overall=latest.score.overall,
+        **{d: latest.score.dimensions[d] for d in scoring.DIMENSIONS})
+    choices = []
+    for key, value in (Answer.objects.filter(diagnostic=latest, question__kind__in=CHOICE_KINDS)
+                       .exclude(value=None).values_list("question__key", "value")):
+        for option in [value] if isinstance(value, str) else value:
+            choices.append(PeerChoice(entry=entry, question_key=key, option_key=option))
+    PeerChoice.objects.bulk_create(choices)
+    return entry
+
+
+def schedule_statistics_refresh(cohort: str) -> None:
+    """Recompute peer statistics once the current transaction has committed. A broker
+    that is down only delays the refresh: it is never allowed to fail the request."""
+    from .tasks import task_refresh_peer_statistics
+
+    transaction.on_commit(lambda: task_refresh_peer_statistics.delay(cohort=cohort),
+                          robust=True)
+
+
+def after_submit(*, diagnostic: Diagnostic) -> None:
+    diagnostic_score(diagnostic=diagnostic)
+    entry = peer_entry_sync(cluster=diagnostic.cluster)
+    if entry is not None:
+        schedule_statistics_refresh(entry.cohort)
+
+
+@transaction.atomic
+def consent_set(*, diagnostic: Diagnostic, consent: bool) -> Diagnostic:
+    """Join or leave the live peer benchmark."""
+    Diagnostic.objects.filter(pk=diagnostic.pk).update(benchmark_consent=consent)
+    diagnostic.benchmark_consent = consent
+    peer_entry_sync(cluster=diagnostic.cluster)
+    schedule_statistics_refresh(Cohort.LIVE)
+    return diagnostic
+
+
+# --- Statistics, computed in the database -----------------------------------------------------
+
+_TABLE = PeerEntry._meta.db_table
+_COLUMNS = {"sector": "sector", "governance": "governance", "country": "country",
+            "size": "size_band"}
+
+
+def _key(row_attrs: dict) -> str:
+    return segment_key(**{a: row_attrs[a] for a in ATTRIBUTES if a in row_attrs})
+
+
+def _segment_counts(cohort: str) -> dict[str, int]:
+    entries = PeerEntry.objects.filter(cohort=cohort)
+    counts = {}
+    total = entries.count()
+    if total:
+        counts[segment_key()] = total
+    for attrs in grouping_sets()[1:]:  # the empty grouping set is the total above
+        fields = [_COLUMNS[a] for a in attrs]
+        rows = entries.values(*fields).annotate(n=Count("id"))
+        for row in rows:
+            counts[_key({a: row[_COLUMNS[a]] for a in attrs})] = row["n"]
+    return counts
+
+
+def _cut_points(cohort: str, attrs: tuple, min_group: int):
+    """Discrete percentiles of every score per group, with window functions and integer
+    arithmetic: the same exact result on PostgreSQL and SQLite (percentile_disc with
+    float fractions rounds some positions differently)."""
+    columns = [_COLUMNS[a] for a in attrs]
+    partition = f"PARTITION BY {', '.join(columns)}" if columns else ""
+    percents = " UNION ALL ".join(f"SELECT {i} AS p" for i in range(scoring.PERCENTILES))
+    last = scoring.PERCENTILES - 1
+    results: dict[tuple, dict] = {}
+    for score in scoring.SCORES:
+        cols = "".join(f"{c}, " for c in columns)
+        sql = (
+            f"SELECT {cols}n, p, value FROM ("  # noqa: S608 - fixed names
+            f"  SELECT {cols}{score} AS value,"
+            f"    ROW_NUMBER() OVER ({partition} ORDER BY {score}) AS rn,"
+            f"    COUNT(*) OVER ({partition}) AS n"
+            f"  FROM {_TABLE} WHERE cohort = %s) ranked"
+            f" JOIN ({percents}) percents"
+            f"  ON rn = CASE WHEN (p * n + {last - 1}) / {last} < 1 THEN 1"
+            f"           ELSE (p * n + {last - 1}) / {last} END"
+            f" WHERE n >= %s ORDER BY p")
+        with connection.cursor() as cursor:
+            cursor.execute(sql, [cohort, min_group])
+            for row in cursor.fetchall():
+                group = tuple(row[:len(attrs)])
+                n, _p, value = row[len(attrs):]
+                entry = results.setdefault(group, {"n": n, "cuts": {}})
+                entry["cuts"].setdefault(score, []).append(value)
+    for group, entry in results.items():
+        yield _key(dict(zip(attrs, group, strict=True))), entry["n"], entry["cuts"]
+
+
+def cut_points_in_database(cohort: str, min_group: int):
+    """(segment, n, {score: cut points}) for every segment of at least min_group peers."""
+    for attrs in grouping_sets():
+        yield from _cut_points(cohort, attrs, min_group)
+
+
+def _shares(cohort: str, shown: set[str]):
+    for attrs in grouping_sets():
+        fields = [f"entry__{_COLUMNS[a]}" for a in attrs]
+        rows = (PeerChoice.objects.filter(entry__cohort=cohort)
+                .values(*fields, "question_key", "option_key")
+                .annotate(count=Count("entry", distinct=True)))
+        for row in rows:
+            key = _key({a: row[f"entry__{_COLUMNS[a]}"] for a in attrs})
+            if key in shown:
+                yield key, row["question_key"], row["option_key"], row["count"]
+
+
+@transaction.atomic
+def statistics_refresh(*, cohort: str) -> StatisticsState:
+    """Recompute the published peer statistics of a cohort, in the database, and replace
+    the old ones in one transaction: readers see either the old or the new figures."""
+    min_group = min_group_size()
+    counts = _segment_counts(cohort)
+    hidden = suppressed_segments(counts, min_group)
+    shown = set(counts) - hidden
+    distributions = [
+        SegmentDistribution(cohort=cohort, segment=key, dimension=score, n=n,
+                            cut_points=[float(v) for v in cuts[score]])
+        for key, n, cuts in cut_points_in_database(cohort, min_group) if key in shown
+        for score in scoring.SCORES
+    ]
+    shares = [SegmentShare(cohort=cohort, segment=key, question_key=q, option_key=o,
+                           n=counts[key], count=c)
+              for key, q, o, c in _shares(cohort, shown)]
+    SegmentDistribution.objects.filter(cohort=cohort).delete()
+    SegmentShare.objects.filter(cohort=cohort).delete()
+    SegmentDistribution.objects.bulk_create(distributions, batch_size=2000)
+    SegmentShare.objects.bulk_create(shares, batch_size=5000)
+    state, _created = StatisticsState.objects.update_or_create(
+        cohort=cohort, defaults={"refreshed_at": timezone.now(),
+                                 "entries": counts.get(segment_key(), 0),
+                                 "min_group": min_group})
+    return state
+

@@ -1,0 +1,12 @@
+from django.urls import path
+
+from . import views
+
+app_name = "benchmark"
+
+urlpatterns = [
+    path("method/", views.method, name="method"),
+    path("diagnostics/<int:pk>/results/", views.diagnostic_results, name="diagnostic_results"),
+    path("diagnostics/<int:pk>/benchmark-consent/", views.diagnostic_consent,
+         name="diagnostic_consent"),
+]

@@ -1,0 +1,10 @@
+// Draws every chart of the page from the figure data the server put in a JSON script
+// element (its id is in data-chart). The same numbers are always in a table as well.
+"use strict";
+document.querySelectorAll("[data-chart]").forEach(function (element) {
+  const source = document.getElementById(element.dataset.chart);
+  if (!source || typeof Plotly === "undefined") { return; }
+  const figure = JSON.parse(source.textContent);
+  Plotly.newPlot(element, figure.data, figure.layout, { displaylogo: false, responsive: true });
+  element.dataset.drawn = "true";
+});

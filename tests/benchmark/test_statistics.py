@@ -1,0 +1,198 @@
+"""Peer statistics computed in the database: equal to brute force, suppressed for small
+groups in every filter combination, fed by consent and never by demo clusters."""
+
+import itertools
+import random
+
+import pytest
+from django.core.management import call_command
+
+from benchmark import scoring, services
+from benchmark.models import (
+    Cohort,
+    DiagnosticScore,
+    PeerChoice,
+    PeerEntry,
+    SegmentDistribution,
+    SegmentShare,
+)
+from benchmark.segments import ATTRIBUTES, segment_key
+from diagnostic import services as diagnostic_services
+from diagnostic.models import Diagnostic
+from tests.factories import ClusterFactory, answer_everything
+
+pytestmark = [pytest.mark.django_db]
+
+VALUES = {"sector": ["ict", "health", "mobility"], "governance": ["bottom_up", "top_down_internal"],
+          "country": ["FR", "DE"], "size_band": ["small", "large"]}
+
+
+def seed_entries(count, seed=1, cohort=Cohort.LIVE):
+    """Peer entries with random attributes and scores, and one answer each."""
+    rng = random.Random(seed)
+    entries = []
+    for i in range(count):
+        cluster = ClusterFactory(name=f"Peer {seed}-{i}")
+        diagnostic = Diagnostic.objects.create(cluster=cluster, version_id=_version_id(),
+                                               status="submitted")
+        scores = {s: round(rng.uniform(0, 100), 1) for s in scoring.SCORES}
+        entry = PeerEntry.objects.create(cohort=cohort, cluster=cluster, diagnostic=diagnostic,
+                                         **{a: rng.choice(v) for a, v in VALUES.items()},
+                                         **scores)
+        PeerChoice.objects.create(entry=entry, question_key="expected_barriers",
+                                  option_key=rng.choice(["q3_trust", "q3_time"]))
+        entries.append(entry)
+    return entries
+
+
+def _version_id():
+    from diagnostic.models import QuestionnaireVersion
+
+    return QuestionnaireVersion.objects.current().pk
+
+
+def _members(entries, filters):
+    column = {"sector": "sector", "governance": "governance", "country": "country",
+              "size": "size_band"}
+    return [e for e in entries if all(getattr(e, column[a]) == v for a, v in filters.items())]
+
+
+def _all_filters():
+    options = {"sector": VALUES["sector"], "governance": VALUES["governance"],
+               "country": VALUES["country"], "size": VALUES["size_band"]}
+    for combo in itertools.product(*[[None, *options[a]] for a in ATTRIBUTES]):
+        yield {a: v for a, v in zip(ATTRIBUTES, combo, strict=True) if v}
+
+
+def test_cut_points_in_the_database_equal_brute_force_for_every_segment():
+    entries = seed_entries(80)
+
+    services.statistics_refresh(cohort=Cohort.LIVE)
+
+    published = {(d.segment, d.dimension): d for d in SegmentDistribution.objects.all()}
+    assert published
+    for (segment, dimension), row in published.items():
+        filters = {k: v for k, v in (p.split("=") for p in segment.split(";")) if v != "*"}
+        members = _members(entries, filters)
+        assert row.n == len(members)
+        assert row.cut_points == scoring.cut_points([getattr(e, dimension) for e in members])
+
+
+def test_every_filter_combination_is_published_only_for_groups_of_five_or_more():
+    entries = seed_entries(40, seed=7)
+
+    services.statistics_refresh(cohort=Cohort.LIVE)
+
+    segments = set(SegmentDistribution.objects.values_list("segment", flat=True))
+    share_segments = set(SegmentShare.objects.values_list("segment", flat=True))
+    checked = 0
+    for filters in _all_filters():
+        key = segment_key(**filters)
+        n = len(_members(entries, filters))
+        if n < 5:
+            assert key not in segments and key not in share_segments, (filters, n)
+        if key in segments:
+            checked += 1
+            assert SegmentDistribution.objects.filter(segment=key).first().n == n
+    assert checked >= 5
+    assert share_segments <= segments
+
+
+def test_shares_count_each_peer_once_per_option():
+    entries = seed_entries(12, seed=3)
+
+    services.statistics_refresh(cohort=Cohort.LIVE)
+
+    shares = {s.option_key: (s.count, s.n) for s in SegmentShare.objects.filter(
+        segment=segment_key(), question_key="expected_barriers")}
+    trust = sum(1 for e in entries if e.choices.get().option_key == "q3_trust")
+    assert shares["q3_trust"] == (trust, 12)
+    assert shares.get("q3_time", (0, 12)) == (12 - trust, 12)
+
+
+def test_submitting_with_consent_scores_and_enters_the_live_cohort(team):
+    answer_everything(team.diagnostic, team.manager)
+
+    diagnostic_services.diagnostic_submit(diagnostic=team.diagnostic, user=team.manager,
+                                          benchmark_consent=True)
+
+    score = DiagnosticScore.objects.get(diagnostic=team.diagnostic)
+    entry = PeerEntry.objects.get()
+    assert (entry.cohort, entry.diagnostic, entry.overall) == ("live", team.diagnostic,
+                                                                score.overall)
+    assert entry.sector == "ict" and entry.size_band == "small"
+    assert PeerChoice.objects.filter(entry=entry, question_key="motives").exists()
+
+
+def test_withdrawing_consent_leaves_the_cohort_and_joining_again_returns(team):
+    answer_everything(team.diagnostic, team.manager)
+    diagnostic_services.diagnostic_submit(diagnostic=team.diagnostic, user=team.manager,
+                                          benchmark_consent=True)
+
+    services.consent_set(diagnostic=team.diagnostic, consent=False)
+    assert not PeerEntry.objects.exists()
+
+    services.consent_set(diagnostic=team.diagnostic, consent=True)
+    assert PeerEntry.objects.get().cohort == "live"
+
+
+def test_without_consent_a_diagnostic_is_scored_but_not_a_peer(team):
+    answer_everything(team.diagnostic, team.manager)
+
+    diagnostic_services.diagnostic_submit(diagnostic=team.diagnostic, user=team.manager,
+                                          benchmark_consent=False)
+
+    assert DiagnosticScore.objects.filter(diagnostic=team.diagnostic).exists()
+    assert not PeerEntry.objects.exists()
+
+
+def test_demo_clusters_never_enter_the_live_cohort(team):
+    team.cluster.is_demo = True
+    team.cluster.save()
+    answer_everything(team.diagnostic, team.manager)
+
+    diagnostic_services.diagnostic_submit(diagnostic=team.diagnostic, user=team.manager,
+                                          benchmark_consent=True)
+
+    assert PeerEntry.objects.get().cohort == "demo"
+    assert not PeerEntry.objects.filter(cohort="live").exists()
+    team.diagnostic.refresh_from_db()
+    assert team.diagnostic.benchmark_consent is False
+
+
+def test_a_cluster_counts_once_with_its_latest_submitted_run(team):
+    answer_everything(team.diagnostic, team.manager)
+    diagnostic_services.diagnostic_submit(diagnostic=team.diagnostic, user=team.manager,
+                                          benchmark_consent=True)
+    run2 = diagnostic_services.diagnostic_start(cluster=team.cluster, user=team.manager)
+
+    diagnostic_services.diagnostic_submit(diagnostic=run2, user=team.manager,
+                                          benchmark_consent=True)
+
+    assert list(PeerEntry.objects.values_list("diagnostic", flat=True)) == [run2.pk]
+
+
+def test_the_demo_cohort_is_generated_and_labelled(settings):
+    from benchmark.demo import demo_cohort_generate
+
+    assert demo_cohort_generate(count=12) == 12
+    assert demo_cohort_generate(count=12) == 0
+
+    assert PeerEntry.objects.filter(cohort="demo").count() == 12
+    assert not PeerEntry.objects.filter(cohort="live").exists()
+    assert SegmentDistribution.objects.filter(cohort="demo", segment=segment_key()).exists()
+
+
+def test_refresh_task_runs_through_celery_inline():
+    seed_entries(6, seed=5)
+
+    from benchmark.tasks import task_refresh_peer_statistics
+
+    assert task_refresh_peer_statistics.delay(cohort="live").get() == {"cohort": "live",
+                                                                       "entries": 6}
+
+
+def test_seed_command_is_not_needed_for_the_method(capsys):
+    call_command("load_reference_study")
+
+    assert "already present" in capsys.readouterr().out
