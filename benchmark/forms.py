@@ -1,3 +1,5 @@
+import functools
+
 from django import forms
 from django.utils.translation import gettext_lazy as _
 from django_countries import countries
@@ -20,13 +22,21 @@ class PeerFilterForm(forms.Form):
                                 choices=ANY + list(countries))
     size = forms.ChoiceField(label=_("Size"), required=False, choices=ANY + SIZE_BAND_LABELS)
 
-    def filters(self) -> dict[str, str]:
-        if not self.is_bound:
-            return {}
-        # Invalid fields are left out of cleaned_data, so they simply do not filter.
-        self.is_valid()
-        return {name: value for name, value in self.cleaned_data.items() if value}
 
 
 class ConsentForm(forms.Form):
     consent = forms.BooleanField(required=False)
+
+
+def filters_from_query(query) -> dict[str, str]:
+    """The valid filters of a query string, without building a form: a cached results
+    page must cost next to nothing. Unknown values are ignored, as in the form."""
+    allowed = _allowed_filter_values()
+    return {name: query[name] for name, values in allowed.items() if query.get(name) in values}
+
+
+@functools.cache
+def _allowed_filter_values() -> dict[str, frozenset]:
+    return {"sector": frozenset(Sector.values), "governance": frozenset(Governance.values),
+            "country": frozenset(code for code, _name in countries),
+            "size": frozenset(key for key, _label in SIZE_BAND_LABELS)}

@@ -140,31 +140,34 @@ def _segment_counts(cohort: str) -> dict[str, int]:
 def _cut_points(cohort: str, attrs: tuple, min_group: int):
     """Discrete percentiles of every score per group, with window functions and integer
     arithmetic: the same exact result on PostgreSQL and SQLite (percentile_disc with
-    float fractions rounds some positions differently)."""
+    float fractions rounds some positions differently).
+
+    The cut point at p % is the value at rank ceil(p * n / 100). A rank is therefore a cut
+    point when some integer p lies in (100 (rank - 1) / n, 100 rank / n], which the WHERE
+    clause tests without a join; Python then spreads each row over the p it stands for."""
     columns = [_COLUMNS[a] for a in attrs]
     partition = f"PARTITION BY {', '.join(columns)}" if columns else ""
-    percents = " UNION ALL ".join(f"SELECT {i} AS p" for i in range(scoring.PERCENTILES))
     last = scoring.PERCENTILES - 1
+    cols = "".join(f"{c}, " for c in columns)
     results: dict[tuple, dict] = {}
     for score in scoring.SCORES:
-        cols = "".join(f"{c}, " for c in columns)
         sql = (
-            f"SELECT {cols}n, p, value FROM ("  # noqa: S608 - fixed names
+            f"SELECT {cols}n, rn, value FROM ("  # noqa: S608 - fixed names
             f"  SELECT {cols}{score} AS value,"
             f"    ROW_NUMBER() OVER ({partition} ORDER BY {score}) AS rn,"
             f"    COUNT(*) OVER ({partition}) AS n"
             f"  FROM {_TABLE} WHERE cohort = %s) ranked"
-            f" JOIN ({percents}) percents"
-            f"  ON rn = CASE WHEN (p * n + {last - 1}) / {last} < 1 THEN 1"
-            f"           ELSE (p * n + {last - 1}) / {last} END"
-            f" WHERE n >= %s ORDER BY p")
+            f" WHERE n >= %s AND (rn = 1 OR ({last} * rn) / n > ({last} * (rn - 1)) / n)")
         with connection.cursor() as cursor:
             cursor.execute(sql, [cohort, min_group])
             for row in cursor.fetchall():
                 group = tuple(row[:len(attrs)])
-                n, _p, value = row[len(attrs):]
+                n, rank, value = row[len(attrs):]
                 entry = results.setdefault(group, {"n": n, "cuts": {}})
-                entry["cuts"].setdefault(score, []).append(value)
+                cuts = entry["cuts"].setdefault(score, [None] * scoring.PERCENTILES)
+                first = 0 if rank == 1 else (last * (rank - 1)) // n + 1
+                for p in range(first, (last * rank) // n + 1):
+                    cuts[p] = value
     for group, entry in results.items():
         yield _key(dict(zip(attrs, group, strict=True))), entry["n"], entry["cuts"]
 
@@ -180,7 +183,8 @@ def _shares(cohort: str, shown: set[str]):
         fields = [f"entry__{_COLUMNS[a]}" for a in attrs]
         rows = (PeerChoice.objects.filter(entry__cohort=cohort)
                 .values(*fields, "question_key", "option_key")
-                .annotate(count=Count("entry", distinct=True)))
+                # A peer chooses an option at most once: counting rows counts peers.
+                .annotate(count=Count("id")))
         for row in rows:
             key = _key({a: row[f"entry__{_COLUMNS[a]}"] for a in attrs})
             if key in shown:

@@ -245,6 +245,15 @@ CONTENT_SECURITY_POLICY = {
     },
 }
 
+# --- Cache ------------------------------------------------------------------------------------
+# In-process: rendered results survive a stopped Redis, and keys carry their own versions.
+CACHES = {
+    "default": {
+        "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+        "OPTIONS": {"MAX_ENTRIES": env_int("CACHE_MAX_ENTRIES", 500, minimum=10)},
+    },
+}
+
 # --- Benchmark ----------------------------------------------------------------------------
 # A group of peers smaller than this shows no figure at all.
 PEER_MIN_GROUP = env_int("PEER_MIN_GROUP", 5, minimum=3)

@@ -1,7 +1,7 @@
 from django.contrib import messages
 from django.contrib.auth import login
 from django.contrib.auth.decorators import login_required
-from django.http import JsonResponse
+from django.http import HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import check_for_language
 from django.utils.translation import gettext as _
@@ -58,6 +58,12 @@ def set_language(request):
     if request.user.is_authenticated and check_for_language(language):
         services.user_set_language(user=request.user, language=language)
     return response
+
+
+@require_GET
+def ping(request):
+    """The cheapest page there is: the yardstick of the benchmarks in bench/."""
+    return HttpResponse("pong", content_type="text/plain")
 
 
 @require_GET

@@ -50,7 +50,18 @@ GOVERNANCE_HELP = {
 }
 
 
+def _team_cluster_ids(user):
+    return Membership.objects.filter(user=user).values("cluster_id")
+
+
+def _followed_cluster_ids(user):
+    return Cluster.facilitators.through.objects.filter(user=user).values("cluster_id")
+
+
 class ClusterQuerySet(models.QuerySet):
+    """Access rules, written as small id subqueries (the user's own memberships), so that
+    a lookup costs the same however many clusters are stored."""
+
     def visible_to(self, user):
         """Clusters whose data the user may read: team members, following facilitators,
         administrators. Used for every page that shows a cluster's data."""
@@ -58,12 +69,13 @@ class ClusterQuerySet(models.QuerySet):
             return self.none()
         if user.is_superuser:
             return self
-        return self.filter(Q(memberships__user=user) | Q(facilitators=user)).distinct()
+        return self.filter(Q(pk__in=_team_cluster_ids(user))
+                           | Q(pk__in=_followed_cluster_ids(user)))
 
     def editable_by(self, user):
         if not user.is_authenticated:
             return self.none()
-        return self.filter(memberships__user=user)
+        return self.filter(pk__in=_team_cluster_ids(user))
 
 
 class Cluster(models.Model):
@@ -327,7 +339,17 @@ class Option(Localized, models.Model):
 
 class DiagnosticQuerySet(models.QuerySet):
     def visible_to(self, user):
-        return self.filter(cluster__in=Cluster.objects.visible_to(user))
+        if not user.is_authenticated:
+            return self.none()
+        if user.is_superuser:
+            return self
+        return self.filter(Q(cluster_id__in=_team_cluster_ids(user))
+                           | Q(cluster_id__in=_followed_cluster_ids(user)))
+
+    def editable_by(self, user):
+        if not user.is_authenticated:
+            return self.none()
+        return self.filter(cluster_id__in=_team_cluster_ids(user))
 
     def submitted(self):
         return self.filter(status=Diagnostic.Status.SUBMITTED)

@@ -25,11 +25,9 @@ def _get_cluster_for_user(request, pk, *, write=False) -> Cluster:
 
 
 def _get_diagnostic_for_user(request, pk, *, write=False) -> Diagnostic:
-    clusters = (Cluster.objects.editable_by(request.user) if write
-                else Cluster.objects.visible_to(request.user))
-    return get_object_or_404(
-        Diagnostic.objects.select_related("cluster", "version").filter(cluster__in=clusters),
-        pk=pk)
+    diagnostics = (Diagnostic.objects.editable_by(request.user) if write
+                   else Diagnostic.objects.visible_to(request.user))
+    return get_object_or_404(diagnostics.select_related("cluster", "version"), pk=pk)
 
 
 def _is_team_member(user, cluster) -> bool:

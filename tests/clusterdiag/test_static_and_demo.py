@@ -2,8 +2,8 @@ import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
 
-from clusterdiag.models import User
 from benchmark.models import PeerEntry
+from clusterdiag.models import User
 from diagnostic.demo import DEMO_CLUSTER_NAME, DEMO_SUBMITTED_NAME
 from diagnostic.models import Cluster
 

@@ -1,0 +1,269 @@
+"""Results-page benchmark: does the page stay as fast with 100,000 stored diagnostics as
+with 100, and how does it compare with a trivial page on the same server?
+
+    bench/run results          (or: .venv/bin/python bench/results_page.py)
+
+It creates two PostgreSQL databases, bulk-seeds 100 and 100,000 submitted diagnostics
+(with scores, peer entries and chosen options) using COPY, refreshes the peer statistics,
+serves each database with gunicorn in production settings, and drives both with wrk, side
+by side, on loopback. It prints each figure with its goal. Every request stays on
+127.0.0.1; every run is bounded in time.
+"""
+
+import argparse
+import json
+import os
+import random
+import re
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+PYTHON = sys.executable
+PG = os.environ.get("BENCH_PG", "postgres://clusterdiag:clusterdiag@127.0.0.1:5432")
+SIZES = {"small": 100, "large": 100_000}
+PORTS = {"small": 8701, "large": 8702}
+DURATION = int(os.environ.get("BENCH_SECONDS", "10"))
+BASE = 1000  # ids of the copied rows start above those of the real target diagnostic
+SECRET = "bench-only-secret-not-used-anywhere-else-0123456789"
+
+
+def django_env(database: str) -> dict:
+    env = {k: v for k, v in os.environ.items() if k not in ("CELERY_BROKER_URL",)}
+    env.update(DJANGO_SETTINGS_MODULE="clusterdiag.settings", DEBUG="false", SECRET_KEY=SECRET,
+               HTTPS="false", ALLOWED_HOSTS="127.0.0.1,localhost,testserver",
+               DATABASE_URL=f"{PG}/{database}", LOG_LEVEL="WARNING",
+               STATIC_ROOT=str(Path(tempfile.gettempdir()) / "clusterdiag-bench-static"))
+    return env
+
+
+def run(args, env=None, **kwargs):
+    return subprocess.run(args, cwd=ROOT, env=env, check=True, text=True, **kwargs)
+
+
+# --- Inside Django (this file re-runs itself with a command) ------------------------------------
+
+def _setup_django():
+    sys.path.insert(0, str(ROOT))
+    import django
+
+    django.setup()
+
+
+def seed(size: int) -> None:
+    """Bulk-load `size` peers and one real, submitted diagnostic to measure."""
+    _setup_django()
+    from django.db import connection
+
+    from benchmark import scoring, services
+    from benchmark.models import Cohort, ScoringMethod
+    from diagnostic import services as diagnostic_services
+    from diagnostic.models import Governance, Question, QuestionnaireVersion, Sector
+    from tests.factories import UserFactory, valid_value
+
+    version = QuestionnaireVersion.objects.current()
+    manager = UserFactory(email="bench@example.org")
+    cluster = diagnostic_services.cluster_create(
+        user=manager, name="Bench target", country="FR", sector="ict", governance="bottom_up",
+        companies=80, smes=60, research_institutes=4, universities=2, other_members=3,
+        jobs=9000)
+    diagnostic = cluster.diagnostics.get()
+    questions = Question.objects.filter(section__version=version).prefetch_related("options")
+    diagnostic_services.answers_save(diagnostic=diagnostic, user=manager, section_key="funding",
+                                     values={q: valid_value(q) for q in questions})
+    diagnostic_services.diagnostic_submit(diagnostic=diagnostic, user=manager,
+                                          benchmark_consent=True)
+
+    rng = random.Random(size)
+    started = time.perf_counter()
+    method = ScoringMethod.objects.get(is_current=True)
+    choice_questions = list(Question.objects.filter(section__version=version,
+                                                    kind__in=["single", "multiple"])
+                            .prefetch_related("options"))
+    countries = ["FR", "DE", "IT", "ES", "NL", "BE", "AT", "SE", "FI", "DK", "PL", "CZ"]
+    raw = connection.connection
+    with raw.cursor() as cur:
+        cur.execute("SELECT now()")
+        now = cur.fetchone()[0]
+        with cur.copy("COPY diagnostic_cluster (id, name, country, region, sector, governance,"
+                      " companies, smes, research_institutes, universities, other_members, jobs,"
+                      " year_founded, management_fte, is_demo, created_at, updated_at)"
+                      " FROM STDIN") as copy:
+            for i in range(BASE, BASE + size):
+                companies = rng.randint(10, 600)
+                copy.write_row((i, f"Bench cluster {i}", rng.choice(countries), "", rng.choice(
+                    Sector.values), rng.choice(Governance.values), companies, companies // 2,
+                    3, 2, 1, companies * 50, 2010, 3, False, now, now))
+        with cur.copy("COPY diagnostic_diagnostic (id, cluster_id, version_id, run, status,"
+                      " current_section, profile, benchmark_consent, created_at, updated_at,"
+                      " submitted_at) FROM STDIN") as copy:
+            for i in range(BASE, BASE + size):
+                copy.write_row((i, i, version.pk, 1, "submitted", "", "{}", True, now, now, now))
+        entries, choices = [], []
+        with cur.copy("COPY benchmark_diagnosticscore (id, diagnostic_id, method_id, overall,"
+                      " dimensions, items, band, computed_at) FROM STDIN") as copy:
+            for i in range(BASE, BASE + size):
+                dims = {d: round(rng.uniform(0, 100), 1) for d in scoring.DIMENSIONS}
+                overall = round(sum(dims.values()) / len(dims), 1)
+                copy.write_row((i, i, method.pk, overall, json.dumps(dims), "{}",
+                                scoring.band_for(overall, method.definition["bands"]), now))
+                entries.append((i, dims, overall))
+        with cur.copy("COPY benchmark_peerentry (id, cohort, cluster_id, diagnostic_id, sector,"
+                      " governance, country, size_band, overall, strategy, organisation,"
+                      " experience, partnership, funding) FROM STDIN") as copy:
+            for i, dims, overall in entries:
+                copy.write_row((i, "live", i, i, rng.choice(Sector.values),
+                                rng.choice(Governance.values), rng.choice(countries),
+                                rng.choice(["small", "medium", "large", "very_large"]), overall,
+                                *[dims[d] for d in scoring.DIMENSIONS]))
+        with cur.copy("COPY benchmark_peerchoice (entry_id, question_key, option_key)"
+                      " FROM STDIN") as copy:
+            for i, _dims, _overall in entries:
+                for question in choice_questions[:8]:
+                    options = [o.key for o in question.options.all()]
+                    copy.write_row((i, question.key, rng.choice(options)))
+        for table in ["diagnostic_cluster", "diagnostic_diagnostic", "benchmark_diagnosticscore",
+                      "benchmark_peerentry", "benchmark_peerchoice"]:
+            cur.execute(f"SELECT setval(pg_get_serial_sequence('{table}', 'id'),"
+                        f" (SELECT max(id) FROM {table}))")
+            cur.execute(f"ANALYZE {table}")
+    raw.commit()
+    del choices
+    seeded = time.perf_counter() - started
+
+    started = time.perf_counter()
+    services.statistics_refresh(cohort=Cohort.LIVE)
+    refreshed = time.perf_counter() - started
+    print(json.dumps({"diagnostic": diagnostic.pk, "user": manager.pk, "seed_s": seeded,
+                      "refresh_s": refreshed}))
+
+
+def session(user_id: int) -> None:
+    _setup_django()
+    from django.conf import settings
+    from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
+    from django.contrib.sessions.backends.db import SessionStore
+
+    from clusterdiag.models import User
+
+    user = User.objects.get(pk=user_id)
+    store = SessionStore()
+    store[SESSION_KEY] = str(user.pk)
+    store[BACKEND_SESSION_KEY] = "django.contrib.auth.backends.ModelBackend"
+    store[HASH_SESSION_KEY] = user.get_session_auth_hash()
+    store.save()
+    print(f"{settings.SESSION_COOKIE_NAME}={store.session_key}")
+
+
+def queries(diagnostic_id: int, user_id: int) -> None:
+    _setup_django()
+    from django.db import connection
+    from django.test import Client
+    from django.test.utils import CaptureQueriesContext
+
+    from clusterdiag.models import User
+
+    client = Client()
+    client.force_login(User.objects.get(pk=user_id))
+    client.get(f"/diagnostics/{diagnostic_id}/results/")  # warm caches
+    with CaptureQueriesContext(connection) as context:
+        response = client.get(f"/diagnostics/{diagnostic_id}/results/")
+    assert response.status_code == 200, response.status_code
+    print(len(context.captured_queries))
+
+
+# --- The driver -----------------------------------------------------------------------------------
+
+def wrk(url: str, cookie: str | None = None) -> float:
+    args = ["wrk", "-t2", "-c8", f"-d{DURATION}s", "--timeout", "5s", url]
+    if cookie:
+        args[1:1] = ["-H", f"Cookie: {cookie}"]
+    out = subprocess.run(args, capture_output=True, text=True, check=True,
+                         timeout=DURATION + 30).stdout
+    errors = re.search(r"Non-2xx or 3xx responses: (\d+)", out)
+    if errors:
+        raise SystemExit(f"{url}: {errors.group(1)} responses were errors\n{out}")
+    return float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1))
+
+
+def main() -> None:
+    for name in SIZES:
+        database = f"clusterdiag_bench_{name}"
+        run(["psql", f"{PG}/postgres", "-qc", f"DROP DATABASE IF EXISTS {database}"])
+        run(["psql", f"{PG}/postgres", "-qc", f"CREATE DATABASE {database}"])
+        run([PYTHON, "manage.py", "migrate", "-v0"], env=django_env(database))
+    run([PYTHON, "manage.py", "collectstatic", "--noinput", "-v0"], env=django_env("postgres"))
+    info, servers = {}, []
+    try:
+        for name, size in SIZES.items():
+            env = django_env(f"clusterdiag_bench_{name}")
+            started = time.perf_counter()
+            out = run([PYTHON, __file__, "seed", str(size)], env=env, capture_output=True).stdout
+            info[name] = json.loads(out.strip().splitlines()[-1])
+            info[name]["total_s"] = time.perf_counter() - started
+            info[name]["cookie"] = run([PYTHON, __file__, "session", str(info[name]["user"])],
+                                       env=env, capture_output=True).stdout.strip()
+            info[name]["queries"] = int(run(
+                [PYTHON, __file__, "queries", str(info[name]["diagnostic"]),
+                 str(info[name]["user"])], env=env, capture_output=True).stdout.strip())
+            servers.append(subprocess.Popen(
+                [PYTHON, "-m", "gunicorn", "clusterdiag.wsgi:application", "--bind",
+                 f"127.0.0.1:{PORTS[name]}", "--workers", "2", "--log-level", "warning"],
+                cwd=ROOT, env=env))
+        time.sleep(3)
+        rps = {}
+        for name in SIZES:
+            base = f"http://127.0.0.1:{PORTS[name]}"
+            results = f"{base}/diagnostics/{info[name]['diagnostic']}/results/"
+            rps[f"ping_{name}"] = wrk(f"{base}/ping")
+            rps[f"results_{name}"] = wrk(results, info[name]["cookie"])
+    finally:
+        for server in servers:
+            server.terminate()
+            server.wait(timeout=20)
+    report(info, rps)
+
+
+def report(info: dict, rps: dict) -> None:
+    ratio = rps["results_large"] / rps["ping_large"]
+    scale = rps["results_large"] / rps["results_small"]
+    rows = [
+        ("seed 100 diagnostics (s)", f"{info['small']['seed_s']:.1f}", "seconds", True),
+        ("seed 100,000 diagnostics (s)", f"{info['large']['seed_s']:.1f}", "seconds, not minutes",
+         info["large"]["seed_s"] < 60),
+        ("statistics refresh at 100,000 (s)", f"{info['large']['refresh_s']:.1f}", "background",
+         True),
+        ("/ping rps at 100 / 100,000", f"{rps['ping_small']:.0f} / {rps['ping_large']:.0f}", "",
+         True),
+        ("results rps at 100 / 100,000",
+         f"{rps['results_small']:.0f} / {rps['results_large']:.0f}", "", True),
+        ("results rps / ping rps (100,000)", f"{ratio:.2f}", ">= 0.25", ratio >= 0.25),
+        ("results rps at 100,000 / at 100", f"{scale:.2f}", ">= 0.9", scale >= 0.9),
+        ("results queries at 100 / 100,000",
+         f"{info['small']['queries']} / {info['large']['queries']}", "equal",
+         info["small"]["queries"] == info["large"]["queries"]),
+    ]
+    print(f"\nResults page benchmark ({DURATION} s per wrk run, 2 threads, 8 connections)")
+    for label, value, goal, ok in rows:
+        print(f"  {label:<38} {value:>14}  {goal:<22} {'ok' if ok else 'MISSED'}")
+    if not all(ok for *_rest, ok in rows):
+        sys.exit(1)
+
+
+if __name__ == "__main__":
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("command", nargs="?", default="main",
+                        choices=["main", "seed", "session", "queries"])
+    parser.add_argument("args", nargs="*")
+    options = parser.parse_args()
+    if options.command == "main":
+        main()
+    elif options.command == "seed":
+        seed(int(options.args[0]))
+    elif options.command == "session":
+        session(int(options.args[0]))
+    else:
+        queries(int(options.args[0]), int(options.args[1]))
