@@ -3,10 +3,18 @@ Each is a fixed number of queries, whatever the number of stored diagnostics."""
 
 from dataclasses import dataclass, field
 
+from django.db import connection
 from django.db.models import Prefetch
 from django.utils.translation import get_language
 
-from diagnostic.models import Answer, Diagnostic, Option, Question, QuestionnaireVersion
+from diagnostic.models import (
+    Answer,
+    Cluster,
+    Diagnostic,
+    Option,
+    Question,
+    QuestionnaireVersion,
+)
 
 from . import scoring
 from .models import (
@@ -138,3 +146,57 @@ def method_page_data() -> dict:
             bands=[(b["min"], _text(b["label"])) for b in definition["bands"]],
             dimensions=_method_dimensions(definition, questions))
     return context
+
+
+@dataclass(frozen=True)
+class ResultsHeader:
+    """What a results page needs when its heavy part is already rendered."""
+
+    diagnostic: Diagnostic
+    cluster: Cluster
+    is_team: bool
+    is_submitted: bool
+    score_computed_at: object
+    statistics_refreshed_at: object
+
+
+# The hot path of the results page, as one hand-written query: building the equivalent
+# ORM query (access subqueries, annotations, joins) cost more than the rest of a cached
+# page. It applies the same rule as DiagnosticQuerySet.visible_to, and the results access
+# matrix in the tests holds both to it.
+_RESULTS_HEADER_SQL = """
+SELECT d.id, d.run, d.status, d.benchmark_consent, d.cluster_id, c.name, c.is_demo,
+       s.computed_at,
+       EXISTS (SELECT 1 FROM diagnostic_membership m
+               WHERE m.cluster_id = d.cluster_id AND m.user_id = %s),
+       (SELECT st.refreshed_at FROM benchmark_statisticsstate st
+        WHERE st.cohort = CASE WHEN c.is_demo THEN 'demo' ELSE 'live' END)
+FROM diagnostic_diagnostic d
+JOIN diagnostic_cluster c ON c.id = d.cluster_id
+LEFT JOIN benchmark_diagnosticscore s ON s.diagnostic_id = d.id
+WHERE d.id = %s AND (%s
+  OR EXISTS (SELECT 1 FROM diagnostic_membership m
+             WHERE m.cluster_id = d.cluster_id AND m.user_id = %s)
+  OR EXISTS (SELECT 1 FROM diagnostic_cluster_facilitators f
+             WHERE f.cluster_id = d.cluster_id AND f.user_id = %s))
+"""
+
+
+def results_header(*, pk: int, user) -> ResultsHeader | None:
+    """The diagnostic if the user may read it (None otherwise), in one cheap query."""
+    if not user.is_authenticated:
+        return None
+    with connection.cursor() as cursor:
+        cursor.execute(_RESULTS_HEADER_SQL,
+                       [user.pk, pk, bool(user.is_superuser), user.pk, user.pk])
+        row = cursor.fetchone()
+    if row is None:
+        return None
+    (diagnostic_id, run, status, consent, cluster_id, name, is_demo, computed_at, is_team,
+     refreshed_at) = row
+    cluster = Cluster(id=cluster_id, name=name, is_demo=bool(is_demo))
+    diagnostic = Diagnostic(id=diagnostic_id, run=run, status=status,
+                            benchmark_consent=bool(consent), cluster=cluster)
+    return ResultsHeader(diagnostic=diagnostic, cluster=cluster, is_team=bool(is_team),
+                         is_submitted=status == Diagnostic.Status.SUBMITTED,
+                         score_computed_at=computed_at, statistics_refreshed_at=refreshed_at)

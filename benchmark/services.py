@@ -91,8 +91,8 @@ def schedule_statistics_refresh(cohort: str) -> None:
     that is down only delays the refresh: it is never allowed to fail the request."""
     from .tasks import task_refresh_peer_statistics
 
-    transaction.on_commit(lambda: task_refresh_peer_statistics.delay(cohort=cohort),
-                          robust=True)
+    transaction.on_commit(lambda: task_refresh_peer_statistics.delay(
+        cohort=cohort, requested_at=timezone.now().isoformat()), robust=True)
 
 
 def after_submit(*, diagnostic: Diagnostic) -> None:
@@ -195,6 +195,7 @@ def _shares(cohort: str, shown: set[str]):
 def statistics_refresh(*, cohort: str) -> StatisticsState:
     """Recompute the published peer statistics of a cohort, in the database, and replace
     the old ones in one transaction: readers see either the old or the new figures."""
+    started = timezone.now()
     min_group = min_group_size()
     counts = _segment_counts(cohort)
     hidden = suppressed_segments(counts, min_group)
@@ -213,8 +214,16 @@ def statistics_refresh(*, cohort: str) -> StatisticsState:
     SegmentDistribution.objects.bulk_create(distributions, batch_size=2000)
     SegmentShare.objects.bulk_create(shares, batch_size=5000)
     state, _created = StatisticsState.objects.update_or_create(
-        cohort=cohort, defaults={"refreshed_at": timezone.now(),
+        # The start: every change committed before it is in these figures.
+        cohort=cohort, defaults={"refreshed_at": started,
                                  "entries": counts.get(segment_key(), 0),
                                  "min_group": min_group})
     return state
 
+
+
+def statistics_refresh_needed(*, cohort: str, requested_at) -> bool:
+    """False when a refresh that started after the request already covers it: many
+    submissions in a row then cost one refresh, not one each."""
+    state = StatisticsState.objects.filter(cohort=cohort).first()
+    return state is None or state.refreshed_at < requested_at

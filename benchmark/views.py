@@ -1,6 +1,8 @@
+import hashlib
+
 from django.contrib import messages
 from django.core.cache import cache
-from django.db.models import Exists, OuterRef, Subquery
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
 from django.utils.translation import get_language
@@ -8,11 +10,10 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
-from diagnostic.models import Diagnostic, Membership
+from diagnostic.models import Diagnostic
 
 from . import results, selectors, services
 from .forms import ConsentForm, PeerFilterForm, filters_from_query
-from .models import Cohort, StatisticsState
 from .segments import segment_key
 
 # A changed score or a refresh of the peer statistics makes a new key anyway.
@@ -22,40 +23,34 @@ RESULTS_CACHE_SECONDS = 60 * 60
 def _get_submitted_diagnostic_for_user(request, pk, *, write=False) -> Diagnostic:
     diagnostics = (Diagnostic.objects.editable_by(request.user) if write
                    else Diagnostic.objects.visible_to(request.user))
-    # One query for what a cached page needs (who may edit, when the peer statistics were
-    # refreshed); the large JSON fields are only read when the page is rendered anew.
-    return get_object_or_404(
-        diagnostics.select_related("cluster", "score")
-        .defer("profile", "score__items", "score__dimensions")
-        .annotate(is_team=Exists(Membership.objects.filter(cluster=OuterRef("cluster"),
-                                                           user=request.user.pk)),
-                  **{f"{cohort}_refreshed": Subquery(StatisticsState.objects.filter(
-                      cohort=cohort).values("refreshed_at")[:1]) for cohort in Cohort.values}),
-        pk=pk)
+    return get_object_or_404(diagnostics.select_related("cluster", "score__method"), pk=pk)
 
 
 @never_cache
 def diagnostic_results(request, pk):
-    diagnostic = _get_submitted_diagnostic_for_user(request, pk)
-    if not diagnostic.is_locked or not hasattr(diagnostic, "score"):
+    header = selectors.results_header(pk=pk, user=request.user)
+    if header is None:
+        raise Http404
+    if not header.is_submitted or header.score_computed_at is None:
         messages.info(request, _("Results appear once the diagnostic is submitted."))
         return redirect("diagnostic:diagnostic_review", pk)
-    is_team = diagnostic.is_team
     return render(request, "benchmark/results.html", {
-        "diagnostic": diagnostic, "cluster": diagnostic.cluster,
-        "is_team": is_team, "is_demo_cohort": diagnostic.cluster.is_demo,
-        "body": _results_body(diagnostic, filters_from_query(request.GET))})
+        "diagnostic": header.diagnostic, "cluster": header.cluster, "is_team": header.is_team,
+        "is_demo_cohort": header.cluster.is_demo,
+        "body": _results_body(request, header, filters_from_query(request.GET))})
 
 
-def _results_body(diagnostic: Diagnostic, filters: dict[str, str]) -> str:
+def _results_body(request, header, filters: dict[str, str]) -> str:
     """The heavy part of the results page, rendered once per diagnostic score, peer
     statistics refresh, language and peer group, then served from the cache."""
-    refreshed = getattr(diagnostic, f"{selectors.cohort_for(diagnostic)}_refreshed")
-    refreshed = refreshed.isoformat() if refreshed else "never"
-    key = ":".join(["results", str(diagnostic.pk), diagnostic.score.computed_at.isoformat(),
-                    refreshed, get_language() or "", segment_key(**filters)])
+    # str(): SQLite's raw cursor returns the timestamps as text, PostgreSQL's as datetimes;
+    # hashed, so that the key is safe for any cache backend.
+    parts = [header.diagnostic.pk, header.score_computed_at, header.statistics_refreshed_at,
+             get_language(), segment_key(**filters)]
+    key = "results:" + hashlib.sha256(repr([str(p) for p in parts]).encode()).hexdigest()
     body = cache.get(key)
     if body is None:
+        diagnostic = _get_submitted_diagnostic_for_user(request, header.diagnostic.pk)
         context = results.build(selectors.results_data(diagnostic, filters=filters))
         body = render_to_string("benchmark/_results_body.html",
                                 {**context, "filter_form": PeerFilterForm(initial=filters)})

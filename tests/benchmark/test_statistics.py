@@ -196,3 +196,21 @@ def test_seed_command_is_not_needed_for_the_method(capsys):
     call_command("load_reference_study")
 
     assert "already present" in capsys.readouterr().out
+
+
+def test_a_refresh_request_already_covered_by_a_later_refresh_is_skipped():
+    from django.utils import timezone
+
+    from benchmark.tasks import task_refresh_peer_statistics
+
+    seed_entries(6, seed=9)
+    requested = timezone.now()
+    services.statistics_refresh(cohort="live")
+
+    skipped = task_refresh_peer_statistics.delay(cohort="live",
+                                                 requested_at=requested.isoformat()).get()
+    later = task_refresh_peer_statistics.delay(cohort="live",
+                                               requested_at=timezone.now().isoformat()).get()
+
+    assert skipped == {"cohort": "live", "skipped": True}
+    assert later == {"cohort": "live", "entries": 6}
