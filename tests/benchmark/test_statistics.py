@@ -214,3 +214,32 @@ def test_a_refresh_request_already_covered_by_a_later_refresh_is_skipped():
 
     assert skipped == {"cohort": "live", "skipped": True}
     assert later == {"cohort": "live", "entries": 6}
+
+
+@pytest.mark.worker
+@pytest.mark.django_db(transaction=True)
+def test_submitting_refreshes_the_peer_statistics_through_the_real_worker(
+        celery_worker, reference_data):
+    import time
+
+    from benchmark.models import StatisticsState
+    from tests.factories import MembershipFactory
+
+    seed_entries(5, seed=41)
+    manager = MembershipFactory().user
+    cluster = diagnostic_services.cluster_create(
+        user=manager, name="Worker cluster", country="FR", sector="ict",
+        governance="bottom_up", companies=30, research_institutes=1, universities=1, jobs=900)
+    diagnostic = cluster.diagnostics.get()
+    answer_everything(diagnostic, manager)
+
+    diagnostic_services.diagnostic_submit(diagnostic=diagnostic, user=manager,
+                                          benchmark_consent=True)
+
+    deadline = time.monotonic() + 30
+    while not StatisticsState.objects.filter(cohort="live").exists():
+        assert time.monotonic() < deadline, "the worker did not refresh the statistics"
+        time.sleep(0.2)
+    assert StatisticsState.objects.get(cohort="live").entries == 6
+    assert SegmentDistribution.objects.get(cohort="live", segment=segment_key(),
+                                           dimension="overall").n == 6
