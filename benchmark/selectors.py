@@ -1,7 +1,7 @@
 """Reads that span the diagnostic and the benchmark, for the results and method pages.
 Each is a fixed number of queries, whatever the number of stored diagnostics."""
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from django.db import connection
 from django.db.models import Prefetch
@@ -26,6 +26,7 @@ from .models import (
     SegmentShare,
     StatisticsState,
 )
+from .reference import figures_by_option
 from .segments import segment_key
 
 STUDY_KEY = "vdi-vde-it-2007"
@@ -60,7 +61,6 @@ class ResultsData:
     answers: dict[str, object]
     figures: dict[tuple[str, str], ReferenceFigure]
     study: ReferenceStudy | None
-    extra: dict = field(default_factory=dict)
 
 
 def own_attributes(diagnostic: Diagnostic) -> dict[str, str]:
@@ -99,8 +99,7 @@ def results_data(diagnostic: Diagnostic, *, filters: dict[str, str]) -> ResultsD
     answers = dict(Answer.objects.filter(diagnostic=diagnostic)
                    .values_list("question__key", "value"))
     study = ReferenceStudy.objects.filter(key=STUDY_KEY).first()
-    figures = {(f.question_key, f.option_key): f
-               for f in ReferenceFigure.objects.filter(study__key=STUDY_KEY)}
+    figures = figures_by_option(study) if study else {}
     return ResultsData(
         diagnostic=diagnostic, method=diagnostic.score.method.definition, cohort=cohort,
         state=StatisticsState.objects.filter(cohort=cohort).first(), own_segments=own_segments,
