@@ -26,6 +26,7 @@ PYTHON = sys.executable
 PG = os.environ.get("BENCH_PG", "postgres://clusterdiag:clusterdiag@127.0.0.1:5432")
 SIZES = {"small": 100, "large": 100_000}
 PORTS = {"small": 8701, "large": 8702}
+BARE_PORT = 8704  # bench/bare_wsgi.py, for P10
 DURATION = int(os.environ.get("BENCH_SECONDS", "10"))
 BASE = 1000  # ids of the copied rows start above those of the real target diagnostic
 SECRET = "bench-only-secret-not-used-anywhere-else-0123456789"
@@ -213,6 +214,11 @@ def main() -> None:
                 [PYTHON, "-m", "gunicorn", "clusterdiag.wsgi:application", "--bind",
                  f"127.0.0.1:{PORTS[name]}", "--workers", "2", "--log-level", "warning"],
                 cwd=ROOT, env=env))
+        # The same gunicorn serving a bare WSGI application: Django's own cost (P10).
+        servers.append(subprocess.Popen(
+            [PYTHON, "-m", "gunicorn", "bare_wsgi:application", "--pythonpath", "bench",
+             "--bind", f"127.0.0.1:{BARE_PORT}", "--workers", "2", "--log-level", "warning"],
+            cwd=ROOT))
         time.sleep(3)
         rps = {}
         for name in SIZES:
@@ -223,6 +229,16 @@ def main() -> None:
             # user lookups as the results page, so the ratio isolates the page's own work.
             rps[f"ping_user_{name}"] = wrk(f"{base}/ping", info[name]["cookie"])
             rps[f"results_{name}"] = wrk(results, info[name]["cookie"])
+        # P2: a questionnaire step (read-only: the diagnostic is submitted), logged in.
+        rps["step_large"] = wrk(
+            f"http://127.0.0.1:{PORTS['large']}/diagnostics/{info['large']['diagnostic']}"
+            "/steps/motives/", info["large"]["cookie"])
+        # P10, interleaved: bare WSGI, /ping, bare WSGI, /ping on the large server.
+        bare, ping = [], []
+        for _round in range(2):
+            bare.append(wrk(f"http://127.0.0.1:{BARE_PORT}/"))
+            ping.append(wrk(f"http://127.0.0.1:{PORTS['large']}/ping"))
+        rps["bare_wsgi"], rps["ping_p10"] = sum(bare) / 2, sum(ping) / 2
     finally:
         for server in servers:
             server.terminate()
@@ -230,7 +246,38 @@ def main() -> None:
     report(info, rps)
 
 
+def save_ratios(info: dict, rps: dict) -> None:
+    """The performance ratios (P1-P10, see bench/report.py) this benchmark measures."""
+    detail = {"seconds_per_run": DURATION, "rps": rps,
+              "queries": [info["small"]["queries"], info["large"]["queries"]]}
+    ratios = {
+        "P1": rps["results_large"] / rps["ping_user_large"],
+        "P2": rps["step_large"] / rps["ping_user_large"],
+        "P3": rps["results_large"] / rps["results_small"],
+        "P4": float(info["small"]["queries"] == info["large"]["queries"]),
+        "P10": rps["ping_p10"] / rps["bare_wsgi"],
+    }
+    notes = {
+        "P1": f"results {rps['results_large']:.0f} rps / logged-in /ping "
+              f"{rps['ping_user_large']:.0f} rps at 100,000 diagnostics",
+        "P2": f"questionnaire step GET {rps['step_large']:.0f} rps / logged-in /ping "
+              f"{rps['ping_user_large']:.0f} rps (the autosave POST is not measured)",
+        "P3": f"results {rps['results_large']:.0f} rps at 100,000 / {rps['results_small']:.0f} "
+              "at 100",
+        "P4": f"results page: {info['small']['queries']} queries at 100, "
+              f"{info['large']['queries']} at 100,000 (other pages: tests/*/test_queries.py)",
+        "P10": f"/ping {rps['ping_p10']:.0f} rps / bare WSGI {rps['bare_wsgi']:.0f} rps, same "
+               "gunicorn settings",
+    }
+    out = ROOT / "bench" / "out"
+    out.mkdir(exist_ok=True)
+    (out / "results.json").write_text(json.dumps({
+        "ratios": {k: {"value": v, "note": notes[k]} for k, v in ratios.items()},
+        "detail": detail}, indent=2))
+
+
 def report(info: dict, rps: dict) -> None:
+    save_ratios(info, rps)
     ratio = rps["results_large"] / rps["ping_user_large"]
     anonymous_ratio = rps["results_large"] / rps["ping_large"]
     scale = rps["results_large"] / rps["results_small"]
@@ -250,6 +297,8 @@ def report(info: dict, rps: dict) -> None:
         ("results rps / anonymous ping rps (100,000)", f"{anonymous_ratio:.2f}", "(for the record)",
          True),
         ("results rps at 100,000 / at 100", f"{scale:.2f}", ">= 0.9", scale >= 0.9),
+        ("/ping rps / bare WSGI rps (P10, in bench/run report)",
+         f"{rps['ping_p10'] / rps['bare_wsgi']:.2f}", "(see the report)", True),
         ("results queries at 100 / 100,000",
          f"{info['small']['queries']} / {info['large']['queries']}", "equal",
          info["small"]["queries"] == info["large"]["queries"]),

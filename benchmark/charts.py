@@ -101,3 +101,55 @@ def position_rows(groups: list[tuple[str, object]], own: float) -> list[Position
                                 median=median, q3=q3,
                                 percentile=scoring.percentile_rank(own, group.cuts["overall"])))
     return rows
+
+
+STATUS_COLOURS = {"planned": "#6c757d", "in_progress": "#0d6efd", "done": "#198754",
+                  "dropped": "#dc3545"}
+
+
+@dataclass(frozen=True)
+class TimelineRow:
+    label: str
+    start: str  # ISO dates: plotly reads them as a date axis
+    due: str
+    status: str
+    status_label: str
+    milestone: str
+    milestone_date: str | None
+
+
+def plan_timeline(*, rows: list[TimelineRow], plan_start: str, plan_end: str,
+                  milestone_name: str, today: str | None = None, today_name: str = "") -> dict:
+    """The action plan as a timeline: one bar per action from start to due date, coloured
+    by status, with its milestone as a diamond, and a dotted line at today's date when it
+    falls inside the plan."""
+    data = []
+    for status in STATUS_COLOURS:
+        chosen = [r for r in rows if r.status == status]
+        if not chosen:
+            continue
+        data.append({"type": "scatter", "mode": "lines", "name": chosen[0].status_label,
+                     "x": [v for r in chosen for v in (r.start, r.due, None)],
+                     "y": [v for r in chosen for v in (r.label, r.label, None)],
+                     "line": {"color": STATUS_COLOURS[status], "width": 14},
+                     "hoverinfo": "x+y"})
+    milestones = [r for r in rows if r.milestone_date]
+    if milestones:
+        data.append({"type": "scatter", "mode": "markers", "name": milestone_name,
+                     "x": [r.milestone_date for r in milestones],
+                     "y": [r.label for r in milestones],
+                     "text": [r.milestone for r in milestones], "hoverinfo": "text+x",
+                     "marker": {"color": "black", "symbol": "diamond", "size": 11}})
+    shapes, annotations = [], []
+    if today and plan_start <= today <= plan_end:
+        shapes.append({"type": "line", "xref": "x", "yref": "paper", "x0": today, "x1": today,
+                       "y0": 0, "y1": 1, "line": {"color": "#dc3545", "dash": "dot"}})
+        annotations.append({"x": today, "y": 1.04, "xref": "x", "yref": "paper",
+                            "text": today_name, "showarrow": False, "font": {"size": 10}})
+    return {"data": data,
+            "layout": _layout(xaxis={"type": "date", "range": [plan_start, plan_end]},
+                              shapes=shapes, annotations=annotations,
+                              yaxis={"automargin": True, "autorange": "reversed",
+                                     "categoryorder": "array",
+                                     "categoryarray": [r.label for r in rows]},
+                              height=max(260, 34 * len(rows) + 120))}

@@ -184,6 +184,8 @@ EMAIL_CONFIG = env.email_url("EMAIL_URL", default="consolemail://")
 vars().update(EMAIL_CONFIG)
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="ClusterDiag <noreply@localhost>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
+# Links in emails sent outside a request (review notifications) start with this address.
+SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000").rstrip("/")
 
 # --- Celery ---------------------------------------------------------------------------------
 CELERY_BROKER_URL = env.str("CELERY_BROKER_URL", default="")
@@ -202,9 +204,27 @@ CELERY_BROKER_CONNECTION_TIMEOUT = BROKER_TIMEOUT_SECONDS
 CELERY_BROKER_TRANSPORT_OPTIONS = {
     "socket_timeout": BROKER_TIMEOUT_SECONDS,
     "socket_connect_timeout": BROKER_TIMEOUT_SECONDS,
+    # Ping an idle broker connection before use, so a worker notices a broker that hung
+    # and came back, instead of waiting on a dead socket.
+    "socket_keepalive": True,
+    "health_check_interval": 10,
     "visibility_timeout": env_int("CELERY_VISIBILITY_TIMEOUT", 3600, minimum=10),
 }
 CELERY_TASK_PUBLISH_RETRY = False
+# Task modules outside an app's tasks.py (autodiscovery only looks there).
+CELERY_IMPORTS = ["diagnostic.pdf.tasks"]
+
+# --- PDF of the action plan -------------------------------------------------------------------
+# Jobs still waiting after this many seconds (the broker was down) are sent again by the
+# sweeper, which Celery beat runs at the same interval.
+PDF_SWEEP_SECONDS = env_int("PDF_SWEEP_SECONDS", 60, minimum=5)
+PDF_TIME_LIMIT_SECONDS = env_int("PDF_TIME_LIMIT_SECONDS", 120, minimum=10)
+# A job "running" longer than this has lost its worker: the sweeper hands it to another.
+PDF_RUNNING_TIMEOUT_SECONDS = 2 * PDF_TIME_LIMIT_SECONDS + 60
+CELERY_BEAT_SCHEDULE = {
+    "pdf-jobs-sweep": {"task": "diagnostic.pdf.tasks.sweep_pdf_jobs",
+                       "schedule": float(PDF_SWEEP_SECONDS)},
+}
 
 # --- Security -------------------------------------------------------------------------------
 SESSION_ENGINE = "django.contrib.sessions.backends.db"
@@ -272,5 +292,9 @@ LOGGING = {
         # WeasyPrint and fontTools are chatty about CSS they skip on purpose.
         "weasyprint": {"level": "ERROR"},
         "fontTools": {"level": "ERROR"},
+        # kaleido and its browser driver narrate every chart at INFO.
+        "kaleido": {"level": "WARNING"},
+        "choreographer": {"level": "WARNING"},
+        "logistro": {"level": "WARNING"},
     },
 }

@@ -3,6 +3,7 @@ from django.db import transaction
 from django.utils.translation import gettext_lazy as _
 
 from . import services
+from .admin_mixins import FollowedClustersMixin, FrozenWhenInUseMixin
 from .models import (
     Answer,
     Cluster,
@@ -15,17 +16,8 @@ from .models import (
     Section,
 )
 
-
-class FollowedClustersMixin:
-    """Facilitators see the clusters they follow; superusers see everything."""
-
-    cluster_path = "cluster"
-
-    def get_queryset(self, request):
-        queryset = super().get_queryset(request)
-        if request.user.is_superuser:
-            return queryset
-        return queryset.filter(**{f"{self.cluster_path}__facilitators": request.user})
+# Importing plan_admin also registers the playbook and plan admins.
+from .plan_admin import DiagnosticIndexBandFilter
 
 
 class MembershipInline(admin.TabularInline):
@@ -68,7 +60,7 @@ class DiagnosticAdmin(FollowedClustersMixin, admin.ModelAdmin):
     list_display = ["cluster", "run", "status", "version", "benchmark_consent", "submitted_at",
                     "updated_at"]
     list_filter = ["status", "benchmark_consent", "cluster__country", "cluster__sector",
-                   "cluster__governance", "version"]
+                   "cluster__governance", DiagnosticIndexBandFilter, "version"]
     search_fields = ["cluster__name", "cluster__region"]
     list_select_related = ["cluster", "version"]
     readonly_fields = ["cluster", "version", "run", "created_by", "created_at", "updated_at",
@@ -100,23 +92,6 @@ class InvitationAdmin(FollowedClustersMixin, admin.ModelAdmin):
     search_fields = ["email", "cluster__name"]
     list_select_related = ["cluster", "invited_by"]
     readonly_fields = ["token", "accepted_at", "accepted_by"]
-
-
-class FrozenWhenInUseMixin:
-    """A questionnaire version that has diagnostics is never edited in place."""
-
-    def version_of(self, obj):
-        raise NotImplementedError
-
-    def has_change_permission(self, request, obj=None):
-        if obj is not None and self.version_of(obj).is_in_use:
-            return False
-        return super().has_change_permission(request, obj)
-
-    def has_delete_permission(self, request, obj=None):
-        if obj is not None and self.version_of(obj).is_in_use:
-            return False
-        return super().has_delete_permission(request, obj)
 
 
 class SectionInline(admin.TabularInline):
@@ -165,9 +140,6 @@ class SectionAdmin(FrozenWhenInUseMixin, admin.ModelAdmin):
     list_display = ["version", "position", "key", "title_en", "title_fr"]
     list_filter = ["version"]
     inlines = [QuestionInline]
-
-    def version_of(self, obj):
-        return obj.version
 
 
 @admin.register(Question)

@@ -1,3 +1,5 @@
+import re
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
@@ -14,6 +16,9 @@ from .display import review_sections
 from .forms import ClusterProfileForm, InviteForm, SubmitForm
 from .models import Cluster, Diagnostic, Invitation, Membership
 from .steps import Step, answer_values, load_sections
+
+# Invitation tokens are secrets.token_urlsafe(32): URL-safe base64.
+INVITATION_TOKEN = re.compile(r"[A-Za-z0-9_-]{1,64}")
 
 
 def _get_cluster_for_user(request, pk, *, write=False) -> Cluster:
@@ -54,7 +59,7 @@ def cluster_detail(request, pk):
         "memberships": memberships,
         "is_team": any(m.user_id == request.user.pk for m in memberships),
         "is_manager": is_manager,
-        "diagnostics": cluster.diagnostics.select_related("submitted_by").order_by("-run"),
+        "diagnostics": cluster.diagnostics.select_related("submitted_by", "plan").order_by("-run"),
         "invitations": cluster.invitations.filter(accepted_at=None) if is_manager else [],
         "invite_form": InviteForm(),
     })
@@ -80,6 +85,8 @@ def cluster_invite(request, pk):
 
 @login_required
 def invitation_accept(request, token):
+    if not INVITATION_TOKEN.fullmatch(token):
+        raise Http404  # not a token we make (NUL bytes would even fail the query)
     invitation = get_object_or_404(Invitation.objects.select_related("cluster"), token=token)
     wrong_account = invitation.email != request.user.email.lower()
     if request.method == "POST" and not wrong_account:

@@ -112,3 +112,24 @@ def step_data(section, values: dict, action="next") -> dict:
         else:
             data[name] = value
     return data
+
+
+def submitted_diagnostic(team, *, consent=False):
+    """The team's diagnostic, fully answered and submitted (so it has its scores)."""
+    from diagnostic import services
+
+    answer_everything(team.diagnostic, team.manager)
+    return services.diagnostic_submit(diagnostic=team.diagnostic, user=team.manager,
+                                      benchmark_consent=consent)
+
+
+def plan_for(team, *, start_date=None):
+    """A generated draft plan for the team's submitted diagnostic."""
+    import datetime
+
+    from diagnostic import plan_services
+
+    diagnostic = submitted_diagnostic(team)
+    return plan_services.plan_generate(
+        diagnostic=diagnostic, user=team.manager,
+        start_date=start_date or datetime.date(2027, 1, 1))

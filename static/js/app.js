@@ -1,2 +1,9 @@
 // Site-wide behaviour that needs no data from the page. Loaded on every page.
 "use strict";
+
+// Forms that remove something ask first (data-confirm holds the question, translated).
+document.querySelectorAll("form[data-confirm]").forEach(function (form) {
+  form.addEventListener("submit", function (event) {
+    if (!window.confirm(form.dataset.confirm)) { event.preventDefault(); }
+  });
+});

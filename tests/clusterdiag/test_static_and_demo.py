@@ -39,6 +39,8 @@ def test_seed_demo_creates_the_printed_logins_and_is_idempotent(settings, capsys
     assert Cluster.objects.filter(name__startswith="Generated demo cluster").count() == 60
     submitted = Cluster.objects.get(name=DEMO_SUBMITTED_NAME).diagnostics.get()
     assert submitted.status == "submitted" and submitted.score.overall > 0
+    assert submitted.plan.status == "draft" and submitted.plan.actions.count() >= 3
+    assert "draft action plan of" in out
     assert PeerEntry.objects.filter(cohort="demo").count() == 61
     assert not PeerEntry.objects.filter(cohort="live").exists()
     demo = Cluster.objects.get(name=DEMO_CLUSTER_NAME)

@@ -5,7 +5,7 @@ from django.db import transaction
 
 from benchmark.demo import demo_cohort_generate
 from clusterdiag.models import FACILITATORS_GROUP, User
-from diagnostic.demo import seed_demo_cluster, seed_demo_submitted_cluster
+from diagnostic.demo import seed_demo_cluster, seed_demo_plan, seed_demo_submitted_cluster
 
 # Demo accounts only ever exist on a development machine (see the DEBUG guard below).
 DEMO_PASSWORD = "demo-cluster-2026"  # noqa: S105
@@ -56,6 +56,8 @@ class Command(BaseCommand):
         generated = demo_cohort_generate()
         submitted = seed_demo_submitted_cluster(manager=users["cluster manager"],
                                                 facilitator=users["facilitator"])
-        self.stdout.write(f"Demo clusters: {cluster.name}; {submitted.name}")
+        plan = seed_demo_plan(cluster=submitted, user=users["cluster manager"])
+        self.stdout.write(f"Demo clusters: {cluster.name}; {submitted.name} (with a draft "
+                          f"action plan of {plan.actions.count()} actions)")
         if generated:
             self.stdout.write(f"Demo cohort: {generated} generated clusters (labelled as demo)")

@@ -1,0 +1,516 @@
+"""Load and fault drills on a stack of their own, on loopback.
+
+    bench/run load      20 users through the whole journey for 3 minutes: no failure
+    bench/run faults    the journey while Redis is stopped, then hung (SIGSTOP), then while
+                        PostgreSQL restarts; then a Celery worker killed while rendering
+
+It starts its own throwaway PostgreSQL (initdb in a temporary directory, port 55432), its
+own Redis (port 6391), gunicorn (3 workers, port 8711) and a Celery worker with beat,
+seeds the users, runs locust (bench/load/journey.py) headless and checks the outcome.
+Nothing shared is stopped: the services the drills stop and hang are their own, and all
+of it is removed at the end. LOAD_USERS, LOAD_SECONDS, FAULT_USERS and FAULT_SECONDS change
+the sizes.
+"""
+
+import argparse
+import contextlib
+import csv
+import json
+import os
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[2]
+PYTHON = sys.executable
+PG_PORT, REDIS_PORT, WEB_PORT = 55432, 6391, 8711
+USERS = int(os.environ.get("LOAD_USERS", "20"))
+# 20 users saturate 3 gunicorn workers on 2 cores (p98 about 3.5 s with no fault at all):
+# the 3-second bound of the fault drills would measure the saturation, not the fault.
+FAULT_USERS = int(os.environ.get("FAULT_USERS", "8"))
+LOAD_SECONDS = int(os.environ.get("LOAD_SECONDS", "180"))
+FAULT_SECONDS = int(os.environ.get("FAULT_SECONDS", "60"))
+# A third of the journeys of the fault drills ask for a PDF: enough to send some while
+# Redis is down or hung, few enough for one worker to catch up within a minute or two.
+FAULT_PDF_SHARE = "0.35"
+PASSWORD = "Load-test-password-2026"
+SWEEP_SECONDS = 10
+
+
+def say(message):
+    print(f"==> {message}", flush=True)
+
+
+def _pg_bin(name: str) -> str:
+    version = sorted(os.listdir("/usr/lib/postgresql"), key=lambda v: int(v.split(".")[0]))[-1]
+    return f"/usr/lib/postgresql/{version}/bin/{name}"
+
+
+def _as_postgres(args: list[str]) -> list[str]:
+    """initdb and pg_ctl refuse to run as root: run them as the postgres user then."""
+    return ["runuser", "-u", "postgres", "--", *args] if os.geteuid() == 0 else args
+
+
+def _children(pid: int) -> list[int]:
+    """The processes whose parent is `pid` (from /proc: no procps needed)."""
+    found = []
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        with contextlib.suppress(OSError):
+            # pid (comm) state ppid ...: comm may hold spaces, so split after its ")".
+            if int(stat.read_text().rsplit(")", 1)[1].split()[1]) == pid:
+                found.append(int(stat.parent.name))
+    return found
+
+
+def _descendants(pid: int) -> list[int]:
+    found = []
+    for child in _children(pid):
+        found += [child, *_descendants(child)]
+    return found
+
+
+class Stack:
+    """PostgreSQL, Redis, gunicorn and a Celery worker, all of the drill's own."""
+
+    def __init__(self):
+        self.tmp = Path(tempfile.mkdtemp(prefix="clusterdiag-load-"))
+        self.pgdata = self.tmp / "pg"
+        self.processes = {}
+        self.env = {
+            **{k: v for k, v in os.environ.items() if not k.startswith(("CELERY_", "DATABASE"))},
+            "DJANGO_SETTINGS_MODULE": "clusterdiag.settings", "DEBUG": "false",
+            "SECRET_KEY": "load-only-secret-not-used-anywhere-else-0123456789",
+            "HTTPS": "false", "ALLOWED_HOSTS": "127.0.0.1,localhost",
+            "DATABASE_URL": f"postgres://postgres@127.0.0.1:{PG_PORT}/clusterdiag_load",
+            "CELERY_BROKER_URL": f"redis://127.0.0.1:{REDIS_PORT}/0",
+            "STATIC_ROOT": str(self.tmp / "static"),
+            "PRIVATE_FILES_ROOT": str(self.tmp / "private"),
+            "PDF_SWEEP_SECONDS": str(SWEEP_SECONDS), "LOG_LEVEL": "WARNING",
+            "AXES_FAILURE_LIMIT": "1000",
+        }
+
+    # --- services -------------------------------------------------------------------------
+    def pg_start(self):
+        subprocess.run(_as_postgres([
+            _pg_bin("pg_ctl"), "-D", str(self.pgdata), "-l", str(self.tmp / "pg.log"), "-w",
+            "-o", f"-p {PG_PORT} -k {self.tmp} -c listen_addresses=127.0.0.1", "start"]),
+            check=True, stdout=subprocess.DEVNULL)
+
+    def pg_restart(self):
+        subprocess.run(_as_postgres([_pg_bin("pg_ctl"), "-D", str(self.pgdata), "-m", "fast",
+                                     "-w", "restart"]), check=True, stdout=subprocess.DEVNULL)
+
+    def redis_start(self):
+        self.processes["redis"] = subprocess.Popen(
+            ["redis-server", "--port", str(REDIS_PORT), "--bind", "127.0.0.1", "--save", "",
+             "--appendonly", "no", "--dir", str(self.tmp)], stdout=subprocess.DEVNULL)
+        for _ in range(50):
+            if subprocess.run(["redis-cli", "-p", str(REDIS_PORT), "ping"],
+                              capture_output=True).returncode == 0:
+                return
+            time.sleep(0.1)
+        raise SystemExit("the drill's Redis did not start")
+
+    def redis_stop(self):
+        redis = self.processes.pop("redis")
+        redis.terminate()
+        redis.wait(timeout=10)
+
+    def redis_signal(self, sig):
+        os.kill(self.processes["redis"].pid, sig)
+
+    def django(self, *args, capture=False):
+        return subprocess.run([PYTHON, *args], cwd=ROOT, env=self.env, check=True, text=True,
+                              capture_output=capture)
+
+    def start(self):
+        for port in (PG_PORT, REDIS_PORT, WEB_PORT):
+            with socket.socket() as probe:
+                if probe.connect_ex(("127.0.0.1", port)) == 0:
+                    raise SystemExit(f"port {port} is taken: is another drill running?")
+        say(f"Starting the drill's own PostgreSQL (port {PG_PORT}) and Redis (port {REDIS_PORT})")
+        self.pgdata.mkdir()
+        if os.geteuid() == 0:
+            shutil.chown(self.tmp, "postgres")
+            shutil.chown(self.pgdata, "postgres")
+        subprocess.run(_as_postgres([_pg_bin("initdb"), "-D", str(self.pgdata), "-U", "postgres",
+                                     "--auth=trust", "-E", "UTF8"]),
+                       check=True, stdout=subprocess.DEVNULL)
+        self.pg_start()
+        subprocess.run(["psql", "-h", "127.0.0.1", "-p", str(PG_PORT), "-U", "postgres", "-qc",
+                        "CREATE DATABASE clusterdiag_load"], check=True)
+        self.redis_start()
+        say("Migrating, collecting static files, seeding")
+        self.django("manage.py", "migrate", "-v0")
+        self.django("manage.py", "collectstatic", "--noinput", "-v0")
+        seed = self.django(__file__, "seed", str(max(USERS, FAULT_USERS)), capture=True).stdout
+        (self.tmp / "seed.json").write_text(seed.strip().splitlines()[-1])
+        say(f"Serving with gunicorn on 127.0.0.1:{WEB_PORT} and a Celery worker")
+        log = open(self.tmp / "services.log", "w")  # noqa: SIM115 - closed in stop()
+        self.processes["log"] = log
+        self.processes["web"] = subprocess.Popen(
+            [PYTHON, "-m", "gunicorn", "clusterdiag.wsgi:application", "--bind",
+             f"127.0.0.1:{WEB_PORT}", "--workers", "3", "--timeout", "30", "--log-level",
+             "warning"], cwd=ROOT, env=self.env, stdout=log, stderr=subprocess.STDOUT)
+        self.worker_start()
+        # Beat in a process of its own: the worker's only child is then the one rendering.
+        self.processes["beat"] = subprocess.Popen(
+            [PYTHON, "-m", "celery", "-A", "clusterdiag", "beat", "--loglevel=INFO",
+             f"--schedule={self.tmp / 'beat-schedule'}"],
+            cwd=ROOT, env=self.env, stdout=log, stderr=subprocess.STDOUT)
+        for _ in range(100):
+            try:
+                urllib.request.urlopen(f"http://127.0.0.1:{WEB_PORT}/ping", timeout=2)
+                return
+            except OSError:
+                time.sleep(0.2)
+        raise SystemExit("gunicorn did not answer")
+
+    def worker_start(self):
+        self.processes["worker"] = subprocess.Popen(
+            [PYTHON, "-m", "celery", "-A", "clusterdiag", "worker", "--concurrency=1",
+             "--without-mingle", "--without-gossip", "--loglevel=INFO"],
+            cwd=ROOT, env=self.env, stdout=self.processes["log"], stderr=subprocess.STDOUT)
+
+    def worker_restart(self):
+        worker = self.processes.pop("worker")
+        family = _descendants(worker.pid)
+        worker.terminate()
+        try:
+            worker.wait(timeout=60)
+        except subprocess.TimeoutExpired:
+            worker.kill()
+            worker.wait(timeout=10)
+        for pid in family:  # what a killed worker would leave behind
+            with contextlib.suppress(ProcessLookupError):
+                os.kill(pid, signal.SIGKILL)
+        self.worker_start()
+
+    def stop(self):
+        for name in ("web", "worker", "beat", "redis"):
+            process = self.processes.get(name)
+            if process is None:
+                continue
+            if name == "redis":
+                os.kill(process.pid, signal.SIGCONT)
+            process.terminate()
+            try:
+                process.wait(timeout=20)
+            except subprocess.TimeoutExpired:
+                process.kill()
+        if "log" in self.processes:
+            self.processes["log"].close()
+            # Kept for a look after a failed drill (bench/out/ is not committed).
+            out = ROOT / "bench" / "out"
+            out.mkdir(exist_ok=True)
+            shutil.copy(self.tmp / "services.log", out / "drill-services.log")
+        if (self.pgdata / "postmaster.pid").exists():
+            subprocess.run(_as_postgres([_pg_bin("pg_ctl"), "-D", str(self.pgdata), "-m",
+                                         "immediate", "-w", "stop"]),
+                           stdout=subprocess.DEVNULL, check=False)
+        shutil.rmtree(self.tmp, ignore_errors=True)
+
+    # --- a locust run, with faults at given times -------------------------------------------
+    def locust(self, name: str, seconds: int, faults=(), users: int = USERS) -> dict:
+        prefix = self.tmp / name
+        env = {**self.env, "LOAD_SEED": str(self.tmp / "seed.json"),
+               "LOAD_RECORDS": f"{prefix}-records.json",
+               "LOAD_PDF_SHARE": FAULT_PDF_SHARE if faults else "1"}
+        say(f"{name}: {users} users for {seconds} s")
+        started = time.time()
+        process = subprocess.Popen(
+            [PYTHON, "-m", "locust", "-f", str(ROOT / "bench" / "load" / "journey.py"),
+             "--headless", "-u", str(users), "-r", "5", "--run-time", f"{seconds}s",
+             "--host", f"http://127.0.0.1:{WEB_PORT}", "--csv", str(prefix), "--only-summary",
+             "--stop-timeout", "30", "--loglevel", "WARNING"],
+            cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+        windows = []
+        for at, label, action, until, undo in faults:
+            time.sleep(max(0, started + at - time.time()))
+            say(f"{name}: {label}")
+            begin = time.time()
+            action()
+            time.sleep(max(0, started + until - time.time()))
+            undo()
+            windows.append((begin, time.time()))
+            say(f"{name}: {label}: over after {time.time() - begin:.1f} s")
+        output, _ = process.communicate(timeout=seconds + 120)
+        records = json.loads(Path(f"{prefix}-records.json").read_text())
+        with open(f"{prefix}_stats.csv") as stats:
+            rows = {row["Name"]: row for row in csv.DictReader(stats)}
+        total = rows["Aggregated"]
+        return {"name": name, "seconds": time.time() - started, "output": output,
+                "rows": rows, "requests": int(total["Request Count"]),
+                "failures": int(total["Failure Count"]), "rps": float(total["Requests/s"]),
+                "max_ms": float(total["Max Response Time"]), "windows": windows, **records}
+
+    def pdf_jobs(self) -> dict:
+        out = self.django("-c", "import django; django.setup(); import json; "
+                          "from diagnostic.models.pdf import PdfJob; from django.db.models "
+                          "import Count; print(json.dumps(dict(PdfJob.objects.values_list("
+                          "'status').annotate(n=Count('pk')).order_by())))", capture=True)
+        return json.loads(out.stdout.strip().splitlines()[-1])
+
+    def wait_for_pdfs(self, seconds: int) -> dict:
+        deadline = time.time() + seconds
+        while True:
+            jobs = self.pdf_jobs()
+            if set(jobs) <= {"done"} or time.time() > deadline:
+                return jobs
+            time.sleep(3)
+
+    def sql(self, query: str) -> str:
+        return subprocess.run(
+            ["psql", "-h", "127.0.0.1", "-p", str(PG_PORT), "-U", "postgres", "-d",
+             "clusterdiag_load", "-tAc", query], check=True, capture_output=True, text=True
+        ).stdout.strip()
+
+    def kill_worker_while_rendering(self) -> dict:
+        """Ask for a new PDF, SIGKILL the worker's pool process while it renders it, and
+        see what is left once the worker has taken the job up again."""
+        job = json.loads(self.django(__file__, "pdfjob", capture=True).stdout.splitlines()[-1])
+        deadline = time.time() + 60
+        while self.sql(f"SELECT status FROM diagnostic_pdfjob WHERE id = {job['job']}") \
+                != "running":
+            if time.time() > deadline:
+                return {**job, "error": "the job never started"}
+            time.sleep(0.05)
+        children = _children(self.processes["worker"].pid)
+        # The pool process's own children (the Chromium that draws the charts) would be
+        # orphaned: they go too, once the pool process is dead.
+        orphans = [p for child in children for p in _descendants(child)]
+        for pid in children:
+            os.kill(pid, signal.SIGKILL)
+        for pid in orphans:
+            with contextlib.suppress(ProcessLookupError):
+                os.kill(pid, signal.SIGKILL)
+        say(f"killed the worker's pool process {children} while rendering "
+            f"job {job['job']}")
+        deadline = time.time() + 180
+        while True:
+            status = self.sql(f"SELECT status || ' ' || attempts FROM diagnostic_pdfjob "
+                              f"WHERE id = {job['job']}")
+            if status.startswith(("done", "failed")) or time.time() > deadline:
+                break
+            time.sleep(0.5)
+        folder = Path(self.env["PRIVATE_FILES_ROOT"]) / "pdf" / f"plan-{job['plan']}"
+        files = sorted(p.name for p in folder.glob("*.pdf")) if folder.exists() else []
+        rows = self.sql(f"SELECT count(*) FROM diagnostic_pdfjob WHERE plan_id = {job['plan']}"
+                        f" AND language = 'en'")
+        return {**job, "killed": children, "status": status, "files": files,
+                "rows": int(rows)}
+
+    def lost_answers(self, ledger: list[dict]) -> list[dict]:
+        """Acknowledged answers that the database does not hold (the last value per
+        question of each run counts)."""
+        last = {}
+        for entry in sorted(ledger, key=lambda e: e["at"]):
+            last[(entry["diagnostic"], entry["question"])] = entry["value"]
+        (self.tmp / "ledger.json").write_text(json.dumps(
+            [[d, q, v] for (d, q), v in last.items()]))
+        out = self.django(__file__, "ledger", str(self.tmp / "ledger.json"), capture=True)
+        return json.loads(out.stdout.strip().splitlines()[-1])
+
+
+# --- Inside Django --------------------------------------------------------------------------
+
+def _setup_django():
+    sys.path.insert(0, str(ROOT))
+    import django
+
+    django.setup()
+
+
+def seed(users: int) -> None:
+    """The users and their clusters, and the body of every step of a full diagnostic."""
+    _setup_django()
+    from diagnostic import services
+    from diagnostic.models import Question, QuestionnaireVersion
+    from tests.conftest import PROFILE_FIELDS
+    from tests.factories import ClusterFactory, UserFactory, step_data, valid_value
+
+    accounts = []
+    for i in range(users):
+        user = UserFactory(email=f"load{i}@example.org", password=PASSWORD)
+        profile = {f: getattr(ClusterFactory.build(), f) for f in PROFILE_FIELDS}
+        cluster = services.cluster_create(user=user, **profile)
+        accounts.append({"email": user.email, "cluster": cluster.pk})
+    version = QuestionnaireVersion.objects.current()
+    sections, text_questions = {}, {}
+    for section in version.sections.order_by("position").prefetch_related("questions__options"):
+        if section.key == "profile":
+            sections[section.key] = {f: str(v) for f, v in profile.items() if v is not None}
+            continue
+        questions = list(section.questions.all())
+        sections[section.key] = step_data(section, {q.key: valid_value(q) for q in questions})
+        text_questions[section.key] = [q.key for q in questions if q.kind == Question.Kind.TEXT]
+    print(json.dumps({"users": accounts, "password": PASSWORD, "sections": sections,
+                      "text_questions": text_questions}, default=str))
+
+
+def pdfjob() -> None:
+    """A PDF job for a new version of the latest plan, sent to the worker."""
+    _setup_django()
+    from django.db.models import F
+
+    from diagnostic.models import ActionPlan
+    from diagnostic.pdf import services
+
+    plan = ActionPlan.objects.order_by("-pk").first()
+    ActionPlan.objects.filter(pk=plan.pk).update(revision=F("revision") + 1)
+    plan.refresh_from_db()
+    job = services.pdf_request(plan=plan, user=plan.created_by, language="en")
+    print(json.dumps({"job": job.pk, "plan": plan.pk, "revision": plan.revision}))
+
+
+def ledger(path: str) -> None:
+    _setup_django()
+    from diagnostic.models import Answer
+
+    lost = []
+    for diagnostic, question, value in json.loads(Path(path).read_text()):
+        stored = Answer.objects.filter(diagnostic_id=diagnostic,
+                                       question__key=question).values_list("value", flat=True)
+        if list(stored) != [value]:
+            lost.append({"diagnostic": diagnostic, "question": question, "acknowledged": value,
+                         "stored": list(stored)})
+    print(json.dumps(lost))
+
+
+# --- The drills -----------------------------------------------------------------------------
+
+def _verdict(label: str, ok: bool, detail: str) -> bool:
+    print(f"  {label:<62} {detail:<40} {'ok' if ok else 'FAILED'}", flush=True)
+    return ok
+
+
+def _slow_in_fault(run: dict) -> list[dict]:
+    """Requests over 3 s that ended while the fault lasted, or within 3 s after it."""
+    return [e for e in run["slow"] for begin, end in run["windows"]
+            if begin <= e["at"] <= end + 3]
+
+
+def _slow(run: dict) -> str:
+    inside = _slow_in_fault(run)
+    names = sorted({entry["name"] for entry in inside})
+    return (f"{len(inside)} over 3 s in the fault ({len(run['slow'])} in the run)"
+            + (f": {', '.join(names)}" if names else ""))
+
+
+def _summary(run: dict) -> str:
+    return (f"{run['requests']} requests, {run['rps']:.1f} req/s, {run['failures']} failures, "
+            f"max {run['max_ms'] / 1000:.1f} s")
+
+
+def load(stack: Stack) -> bool:
+    run = stack.locust("load", LOAD_SECONDS)
+    print(run["output"][-3000:])
+    jobs = stack.pdf_jobs()
+    print(f"\nLoad: {USERS} users, {LOAD_SECONDS} s of the whole journey")
+    checks = [
+        _verdict("throughput", True, f"{run['rps']:.1f} requests/s ({run['requests']} in all)"),
+        _verdict("response time (for the record)", True,
+                 f"p50 {run['rows']['Aggregated']['50%']} ms, p95 "
+                 f"{run['rows']['Aggregated']['95%']} ms, max {run['max_ms'] / 1000:.1f} s"),
+        _verdict("failed requests", run["failures"] == 0 and not run["failure_log"],
+                 f"{run['failures']} (max {run['max_ms'] / 1000:.1f} s)"),
+        # One worker renders one PDF at a time: the queue is what it had not reached yet.
+        _verdict("PDF jobs when the run ended (for the record)", True, json.dumps(jobs)),
+    ]
+    return all(checks)
+
+
+def faults(stack: Stack) -> bool:
+    results = []
+    third = FAULT_SECONDS // 5
+    # Redis stopped, then started again.
+    run = stack.locust("redis-stopped", FAULT_SECONDS, [
+        (third, "Redis stopped", stack.redis_stop, 3 * third, stack.redis_start)],
+        users=FAULT_USERS)
+    jobs = stack.wait_for_pdfs(240)  # returns as soon as the queue is empty
+    results.append(_verdict("Redis stopped: every request answered",
+                            run["failures"] == 0 and not run["failure_log"],
+                            _summary(run)))
+    results.append(_verdict("Redis stopped: no request over 3 s while it is down",
+                            not _slow_in_fault(run), _slow(run)))
+    results.append(_verdict("Redis stopped: no PDF job lost", set(jobs) <= {"done"},
+                            json.dumps(jobs)))
+    # Redis hung (SIGSTOP), then resumed.
+    run = stack.locust("redis-hung", FAULT_SECONDS, [
+        (third, "Redis hung (SIGSTOP)", lambda: stack.redis_signal(signal.SIGSTOP), 3 * third,
+         lambda: stack.redis_signal(signal.SIGCONT))], users=FAULT_USERS)
+    jobs = stack.wait_for_pdfs(120)  # returns as soon as the queue is empty
+    if not set(jobs) <= {"done"}:
+        # A worker whose broker connection hung can stop consuming for good (celery#8030,
+        # #8082; seen in 2 of 5 drills). The remedy is a restart; the jobs are rows in the
+        # database, so they are done after it, not lost. The stall is printed, not hidden.
+        say(f"WORKER STALLED after the hang with jobs {json.dumps(jobs)}: restarting it")
+        stack.worker_restart()
+        jobs = stack.wait_for_pdfs(180)
+    results.append(_verdict("Redis hung: every request answered",
+                            run["failures"] == 0 and not run["failure_log"],
+                            _summary(run)))
+    results.append(_verdict("Redis hung: no request over 3 s while it is hung",
+                            not _slow_in_fault(run), _slow(run)))
+    results.append(_verdict("Redis hung: no PDF job lost", set(jobs) <= {"done"},
+                            json.dumps(jobs)))
+    # PostgreSQL restarted.
+    run = stack.locust("postgres-restart", FAULT_SECONDS, [
+        (2 * third, "PostgreSQL restarting", stack.pg_restart, 2 * third, lambda: None)],
+        users=FAULT_USERS)
+    begin, end = run["windows"][0]
+    outside = [f for f in run["failure_log"] if not begin - 1 <= f["at"] <= end + 2]
+    lost = stack.lost_answers(run["ledger"])
+    healthy = urllib.request.urlopen(
+        f"http://127.0.0.1:{WEB_PORT}/healthz", timeout=5).status == 200
+    results.append(_verdict("PostgreSQL restart: failures only while it restarts",
+                            not outside, f"{run['failures']} failed, {len(outside)} outside "
+                            f"the {end - begin:.1f} s window"))
+    results.append(_verdict("PostgreSQL restart: no acknowledged answer lost", not lost,
+                            f"{len(run['ledger'])} acknowledged, {len(lost)} lost"))
+    results.append(_verdict("PostgreSQL restart: recovered without restarting the app",
+                            healthy, "/healthz 200" if healthy else "/healthz failing"))
+    # A Celery worker killed while it renders a PDF: on a worker started afresh, so that
+    # this drill does not depend on how the worker came out of the ones before.
+    stack.worker_restart()
+    stack.wait_for_pdfs(120)
+    killed = stack.kill_worker_while_rendering()
+    expected = [f"r{killed['revision']}-en.pdf"]
+    results.append(_verdict(
+        "worker killed while rendering: exactly one PDF in the end",
+        killed.get("status", "").startswith("done") and killed.get("files") == expected
+        and killed.get("rows") == 1,
+        f"job {killed.get('status', killed.get('error'))} attempts, files {killed.get('files')}"))
+    print(f"\nFault drills: {FAULT_USERS} users, {FAULT_SECONDS} s each")
+    return all(results)
+
+
+def main(mode: str) -> None:
+    stack = Stack()
+    try:
+        stack.start()
+        ok = load(stack) if mode == "load" else faults(stack)
+    finally:
+        stack.stop()
+    sys.exit(0 if ok else 1)
+
+
+if __name__ == "__main__":
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("command", choices=["load", "faults", "seed", "ledger", "pdfjob"])
+    parser.add_argument("args", nargs="*")
+    options = parser.parse_args()
+    if options.command == "seed":
+        seed(int(options.args[0]))
+    elif options.command == "ledger":
+        ledger(options.args[0])
+    elif options.command == "pdfjob":
+        pdfjob()
+    else:
+        main(options.command)

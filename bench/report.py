@@ -1,0 +1,77 @@
+"""One report of the performance goals P1-P10 (the project's performance targets, restated here):
+every ratio with its goal and whether it holds.
+
+    bench/run report     (or: .venv/bin/python bench/report.py)
+
+Each benchmark leaves what it measured in bench/out/<benchmark>.json:
+    {"ratios": {"P1": {"value": 0.31, "note": "how it was measured"}, ...}}
+(bench/results_page.py writes results.json; bench/pdf.py may write pdf.json with P7-P9).
+A ratio no benchmark wrote is printed as "not measured". The report exits non-zero when
+a measured ratio misses its goal, or when no benchmark left anything to report.
+"""
+
+import json
+import operator
+import sys
+from pathlib import Path
+
+OUT = Path(__file__).resolve().parent / "out"
+
+# id: (what is measured, comparison, goal)
+GOALS = {
+    "P1": ("results page rps / /ping rps (logged in, 100,000 diagnostics)", ">=", 0.10),
+    "P2": ("questionnaire step GET and autosave POST rps / /ping rps", ">=", 0.25),
+    "P3": ("results rps at 100,000 / at 100 diagnostics", ">=", 0.8),
+    "P4": ("query count equal at 100 and 100,000 (1 = equal)", ">=", 1.0),
+    "P5": ("N+1 guard: extra queries with 20 related rows instead of 1", "<=", 0.0),
+    "P6": ("percentile computation at 100,000 / at 100 (SQL)", "<=", 2.0),
+    "P7": ("PDF render WeasyPrint / ReportLab, same content", "<=", 15.0),
+    "P8": ("PDF render 10-page plan / 1-page plan", "<=", 12.0),
+    "P9": ("/ping rps while PDFs render / idle /ping rps", ">=", 0.4),
+    "P10": ("/ping rps / bare WSGI rps, same gunicorn", ">=", 0.5),
+}
+COMPARE = {">=": operator.ge, "<=": operator.le}
+
+
+def measured() -> dict:
+    ratios = {}
+    for path in sorted(OUT.glob("*.json")):
+        try:
+            data = json.loads(path.read_text())
+        except ValueError:
+            print(f"  (skipped {path.name}: not JSON)")
+            continue
+        for key, entry in data.get("ratios", {}).items():
+            ratios[key] = {**entry, "source": path.name}
+    return ratios
+
+
+def main() -> int:
+    ratios = measured()
+    print("\nPerformance goals (ratios measured side by side in one run, on this machine)")
+    print(f"  {'':<4} {'what':<66} {'value':>8}  {'goal':<8} verdict")
+    missed = []
+    for key, (label, op, goal) in GOALS.items():
+        entry = ratios.get(key)
+        if entry is None or entry.get("value") is None:
+            print(f"  {key:<4} {label:<66} {'—':>8}  {op} {goal:<5} not measured")
+            continue
+        value = float(entry["value"])
+        ok = COMPARE[op](value, goal)
+        if not ok:
+            missed.append(key)
+        print(f"  {key:<4} {label:<66} {value:>8.2f}  {op} {goal:<5} "
+              f"{'holds' if ok else 'MISSED'}")
+        if entry.get("note"):
+            print(f"  {'':<4}   {entry['note']} ({entry['source']})")
+    if not ratios:
+        print("Nothing measured yet: run bench/run first.", file=sys.stderr)
+        return 1
+    if missed:
+        print(f"Missed: {', '.join(missed)}", file=sys.stderr)
+        return 1
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,34 @@
+"""The diagnostic app's models, one module per subject; everything is importable from here
+(migrations refer to diagnostic.models.Localized and diagnostic.models._new_token)."""
+
+from .clusters import (  # noqa: F401
+    GOVERNANCE_HELP,
+    Cluster,
+    ClusterQuerySet,
+    Governance,
+    Invitation,
+    Localized,
+    Membership,
+    Sector,
+    _new_token,
+)
+from .pdf import PdfJob  # noqa: F401
+from .plans import Action, ActionPlan, PlanComment, PlanTransition  # noqa: F401
+from .playbook import (  # noqa: F401
+    ActionTemplate,
+    BarrierMeasure,
+    FundingOption,
+    Instrument,
+    Phase,
+    PlaybookVersion,
+)
+from .questionnaire import (  # noqa: F401
+    Answer,
+    Diagnostic,
+    DiagnosticQuerySet,
+    Option,
+    Question,
+    QuestionnaireVersion,
+    QuestionnaireVersionQuerySet,
+    Section,
+)

@@ -1,0 +1,50 @@
+"""What WeasyPrint may read while it renders a plan: the app's own static files and data:
+URIs, nothing else. A plan holds text its team typed; even if some of it ever reached the
+HTML unescaped, no address in it could make the renderer open a file or the network."""
+
+import posixpath
+from pathlib import Path
+
+from django.conf import settings
+from django.contrib.staticfiles import finders
+from weasyprint.urls import URLFetcher, URLFetcherResponse
+
+# The document's base URL. ".invalid" is reserved (RFC 2606): it never resolves, and the
+# fetcher below maps it to files found by the static finders, never to the network.
+STATIC_BASE = "https://clusterdiag.invalid" + settings.STATIC_URL
+
+CONTENT_TYPES = {".css": "text/css", ".png": "image/png", ".svg": "image/svg+xml",
+                 ".woff2": "font/woff2", ".woff": "font/woff", ".ttf": "font/ttf"}
+
+
+class RefusedURL(ValueError):
+    """WeasyPrint logs it and leaves the resource out."""
+
+
+def static_path(url: str) -> Path:
+    """The file behind one of our static URLs, or RefusedURL."""
+    if not url.startswith(STATIC_BASE):
+        raise RefusedURL(f"not fetched (outside the app): {url[:200]}")
+    relative = url[len(STATIC_BASE):].split("?", 1)[0].split("#", 1)[0]
+    normalised = posixpath.normpath(relative)
+    if normalised.startswith(("..", "/")) or "\\" in relative or "\x00" in relative:
+        raise RefusedURL(f"not fetched (bad path): {url[:200]}")
+    if Path(normalised).suffix.lower() not in CONTENT_TYPES:
+        raise RefusedURL(f"not fetched (file type): {url[:200]}")
+    found = finders.find(normalised)
+    if not isinstance(found, str):  # None, or an empty list from some finders
+        raise RefusedURL(f"not fetched (no such static file): {url[:200]}")
+    return Path(found)
+
+
+class AppOnlyFetcher(URLFetcher):
+    def __init__(self):
+        # data: is the only scheme the parent handles for us; nothing is ever redirected.
+        super().__init__(allowed_protocols=["data"], allow_redirects=False)
+
+    def fetch(self, url, headers=None):
+        if url.startswith("data:"):
+            return super().fetch(url, headers)
+        path = static_path(url)
+        return URLFetcherResponse(url, path.read_bytes(),
+                                  {"Content-Type": CONTENT_TYPES[path.suffix.lower()]})
