@@ -69,6 +69,9 @@ class ActionForm(forms.ModelForm):
     def __init__(self, *args, plan: ActionPlan, **kwargs):
         super().__init__(*args, **kwargs)
         self.plan = plan
+        if self.instance.pk is None:
+            # A new action overwrites nothing, so it needs no revision to compare.
+            del self.fields["revision"]
         owner = self.fields["owner"]
         owner.queryset = get_user_model().objects.filter(
             memberships__cluster_id=plan.cluster_id).order_by("first_name", "last_name", "email")

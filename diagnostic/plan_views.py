@@ -133,7 +133,7 @@ def action_add(request, pk):
     plan = _plan_for_user(request, pk, write=True)
     if not plan.is_editable:
         return _locked(request, plan)
-    initial = {"revision": plan.revision, "start_date": plan.start_date,
+    initial = {"start_date": plan.start_date,
                "due_date": plan.start_date, "owner_role": ""}
     form = ActionForm(request.POST or None, plan=plan, initial=initial)
     if request.method == "POST" and form.is_valid() and _saved(form, lambda: (
