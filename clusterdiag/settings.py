@@ -204,10 +204,6 @@ CELERY_BROKER_CONNECTION_TIMEOUT = BROKER_TIMEOUT_SECONDS
 CELERY_BROKER_TRANSPORT_OPTIONS = {
     "socket_timeout": BROKER_TIMEOUT_SECONDS,
     "socket_connect_timeout": BROKER_TIMEOUT_SECONDS,
-    # Ping an idle broker connection before use, so a worker notices a broker that hung
-    # and came back, instead of waiting on a dead socket.
-    "socket_keepalive": True,
-    "health_check_interval": 10,
     "visibility_timeout": env_int("CELERY_VISIBILITY_TIMEOUT", 3600, minimum=10),
 }
 CELERY_TASK_PUBLISH_RETRY = False
