@@ -5,7 +5,8 @@ import sys
 
 def main():
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "clusterdiag.settings")
-    from django.core.management import execute_from_command_line
+    # After the settings module is named: importing Django management reads it.
+    from django.core.management import execute_from_command_line  # noqa: PLC0415
 
     execute_from_command_line(sys.argv)
 

@@ -23,16 +23,26 @@ import json
 import os
 import re
 import statistics
-import subprocess
 import sys
-import tempfile
 import time
 import urllib.parse
-from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-PYTHON = sys.executable
-PG = os.environ.get("BENCH_PG", "postgres://clusterdiag:clusterdiag@127.0.0.1:5432")
+from common import (
+    PG,
+    PYTHON,
+    TMP,
+    celery_worker,
+    database_recreate,
+    django_env,
+    gunicorn,
+    login_cookie,
+    run,
+    save_out,
+    setup_django,
+    stop,
+    wrk,
+)
+
 DATABASE = "clusterdiag_bench_pdf"
 REDIS = os.environ.get(
     "BENCH_REDIS_URL", f"redis://127.0.0.1:{os.environ.get('REDIS_PORT', '6379')}/11")
@@ -40,44 +50,28 @@ PORT = int(os.environ.get("BENCH_PDF_PORT", "8703"))
 ROUNDS = int(os.environ.get("BENCH_PDF_ROUNDS", "5"))
 REQUESTS = int(os.environ.get("BENCH_PDF_REQUESTS", "200"))
 WRK_SECONDS = int(os.environ.get("BENCH_SECONDS", "10"))
-SECRET = "bench-only-secret-not-used-anywhere-else-0123456789"
 GOALS = {"typical_s": 2.0, "ratio": 12.0, "reportlab": 15.0, "request": 2.0, "busy_ping": 0.4}
 
 
-def django_env(**extra) -> dict:
-    env = {k: v for k, v in os.environ.items() if k not in ("CELERY_BROKER_URL",)}
-    env.update(DJANGO_SETTINGS_MODULE="clusterdiag.settings", DEBUG="false", SECRET_KEY=SECRET,
-               HTTPS="false", ALLOWED_HOSTS="127.0.0.1,localhost,testserver",
-               DATABASE_URL=f"{PG}/{DATABASE}", LOG_LEVEL="WARNING",
-               PRIVATE_FILES_ROOT=str(Path(tempfile.gettempdir()) / "clusterdiag-bench-private"),
-               STATIC_ROOT=str(Path(tempfile.gettempdir()) / "clusterdiag-bench-static"),
-               **extra)
-    return env
-
-
-def run(args, env=None, **kwargs):
-    return subprocess.run(args, cwd=ROOT, env=env, check=True, text=True, **kwargs)
+def pdf_env(**extra) -> dict:
+    """The bench environment on this benchmark's database, with private files (the PDFs the
+    worker renders) in a temporary folder."""
+    return django_env(DATABASE, PRIVATE_FILES_ROOT=str(TMP / "clusterdiag-bench-private"),
+                      **extra)
 
 
 # --- Inside Django (this file re-runs itself with a command) ------------------------------------
 
-def _setup_django():
-    sys.path.insert(0, str(ROOT))
-    import django
-
-    django.setup()
-
-
 def seed() -> None:
     """A submitted diagnostic with its generated plan, and a plan ten times larger."""
-    _setup_django()
+    setup_django()
     import datetime
 
-    from diagnostic import plan_services
     from diagnostic import services as diagnostic_services
     from diagnostic.models import Question, QuestionnaireVersion
-    from tests.diagnostic.pdf_support import add_actions
+    from plans import services as plan_services
     from tests.factories import UserFactory, valid_value
+    from tests.plans.pdf_support import add_actions
 
     version = QuestionnaireVersion.objects.current()
     questions = Question.objects.filter(section__version=version).prefetch_related("options")
@@ -123,7 +117,7 @@ def _reportlab_render(plan_id: int) -> int:
     from reportlab.lib.styles import getSampleStyleSheet
     from reportlab.platypus import Image, PageBreak, Paragraph, SimpleDocTemplate, Table
 
-    from diagnostic.pdf.content import pdf_context, plan_for_pdf
+    from plans.pdf.content import pdf_context, plan_for_pdf
 
     context = pdf_context(plan_for_pdf(plan_id))
     styles = getSampleStyleSheet()
@@ -155,8 +149,8 @@ def _reportlab_render(plan_id: int) -> int:
 
 
 def renders(typical: int, large: int) -> None:
-    _setup_django()
-    from diagnostic.pdf import charts, render
+    setup_django()
+    from plans.pdf import charts, render
 
     charts.start_warm_browser()
     try:
@@ -176,23 +170,6 @@ def renders(typical: int, large: int) -> None:
     finally:
         charts.stop_warm_browser()
     print(json.dumps(result))
-
-
-def session(user_id: int) -> None:
-    _setup_django()
-    from django.conf import settings
-    from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
-    from django.contrib.sessions.backends.db import SessionStore
-
-    from clusterdiag.models import User
-
-    user = User.objects.get(pk=user_id)
-    store = SessionStore()
-    store[SESSION_KEY] = str(user.pk)
-    store[BACKEND_SESSION_KEY] = "django.contrib.auth.backends.ModelBackend"
-    store[HASH_SESSION_KEY] = user.get_session_auth_hash()
-    store.save()
-    print(f"{settings.SESSION_COOKIE_NAME}={store.session_key}")
 
 
 # --- The driver -----------------------------------------------------------------------------------
@@ -241,25 +218,13 @@ def latencies(info: dict, cookie: str) -> dict:
             "queued": queued}
 
 
-def wrk(url: str) -> float:
-    out = subprocess.run(["wrk", "-t1", "-c8", f"-d{WRK_SECONDS}s", "--timeout", "5s", url],
-                         capture_output=True, text=True, check=True,
-                         timeout=WRK_SECONDS + 30).stdout
-    errors = re.search(r"Non-2xx or 3xx responses: (\d+)", out)
-    if errors:
-        raise SystemExit(f"{url}: {errors.group(1)} responses were errors\n{out}")
-    return float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1))
-
-
 def responsiveness(env: dict) -> dict:
     """/ping rps while one worker renders the queued PDFs, against /ping idle."""
     import psycopg
 
     ping = f"http://127.0.0.1:{PORT}/ping"
-    idle = wrk(ping)
-    worker = subprocess.Popen(
-        [PYTHON, "-m", "celery", "-A", "clusterdiag", "worker", "--concurrency=1",
-         "--without-mingle", "--without-gossip", "--loglevel=WARNING"], cwd=ROOT, env=env)
+    idle = wrk(ping, seconds=WRK_SECONDS, threads=1)
+    worker = celery_worker(env)
     try:
         with psycopg.connect(f"{PG}/{DATABASE}", autocommit=True) as db:
             deadline = time.monotonic() + 60
@@ -268,22 +233,17 @@ def responsiveness(env: dict) -> dict:
                 if time.monotonic() > deadline:
                     raise SystemExit("the worker rendered nothing within 60 s")
                 time.sleep(0.2)
-            busy = wrk(ping)
+            busy = wrk(ping, seconds=WRK_SECONDS, threads=1)
             rendering = db.execute("SELECT count(*) FROM diagnostic_pdfjob "
                                    "WHERE status IN ('queued', 'running')").fetchone()[0]
     finally:
-        worker.terminate()
-        try:
-            worker.wait(timeout=60)
-        except subprocess.TimeoutExpired:
-            worker.kill()
+        stop(worker, timeout=60)
     return {"idle_ping": idle, "busy_ping": busy, "still_queued": rendering}
 
 
 def main() -> None:
-    run(["psql", f"{PG}/postgres", "-qc", f"DROP DATABASE IF EXISTS {DATABASE}"])
-    run(["psql", f"{PG}/postgres", "-qc", f"CREATE DATABASE {DATABASE}"])
-    env = django_env()
+    database_recreate(DATABASE)
+    env = pdf_env()
     run([PYTHON, "manage.py", "migrate", "-v0"], env=env)
     run([PYTHON, "manage.py", "collectstatic", "--noinput", "-v0"], env=env)
     info = json.loads(run([PYTHON, __file__, "seed"], env=env, capture_output=True)
@@ -291,20 +251,15 @@ def main() -> None:
     timing = json.loads(run([PYTHON, __file__, "renders", str(info["typical"]),
                              str(info["large"])], env=env, capture_output=True)
                         .stdout.strip().splitlines()[-1])
-    cookie = run([PYTHON, __file__, "session", str(info["user"])], env=env,
-                 capture_output=True).stdout.strip()
-    web_env = django_env(CELERY_BROKER_URL=REDIS)
-    server = subprocess.Popen(
-        [PYTHON, "-m", "gunicorn", "clusterdiag.wsgi:application", "--bind",
-         f"127.0.0.1:{PORT}", "--workers", "2", "--log-level", "warning"], cwd=ROOT,
-        env=web_env)
+    cookie = login_cookie(info["user"], env)
+    web_env = pdf_env(CELERY_BROKER_URL=REDIS)
+    server = gunicorn("clusterdiag.wsgi:application", PORT, env=web_env)
     try:
         time.sleep(3)
         latency = latencies(info, cookie)
         latency.update(responsiveness(web_env))
     finally:
-        server.terminate()
-        server.wait(timeout=20)
+        stop(server)
         # Nobody consumes the queued tasks: drop them from the bench broker.
         run([PYTHON, "-m", "celery", "-A", "clusterdiag", "purge", "-f"], env=web_env,
             capture_output=True)
@@ -325,9 +280,7 @@ def save_ratios(info: dict, timing: dict, latency: dict, *, ratio: float,
     if timing["reportlab_s"]:
         ratios["P7"] = {"value": timing["typical_s"] / timing["reportlab_s"],
                         "note": "typical plan, WeasyPrint / ReportLab"}
-    out = ROOT / "bench" / "out"
-    out.mkdir(exist_ok=True)
-    (out / "pdf.json").write_text(json.dumps({"ratios": ratios}, indent=2))
+    save_out("pdf.json", {"ratios": ratios})
 
 
 def report(info: dict, timing: dict, latency: dict) -> None:
@@ -371,14 +324,12 @@ def report(info: dict, timing: dict, latency: dict) -> None:
 if __name__ == "__main__":
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("command", nargs="?", default="main",
-                        choices=["main", "seed", "renders", "session"])
+                        choices=["main", "seed", "renders"])
     parser.add_argument("args", nargs="*")
     options = parser.parse_args()
     if options.command == "main":
         main()
     elif options.command == "seed":
         seed()
-    elif options.command == "renders":
-        renders(int(options.args[0]), int(options.args[1]))
     else:
-        session(int(options.args[0]))
+        renders(int(options.args[0]), int(options.args[1]))

@@ -13,9 +13,8 @@ a measured ratio misses its goal, or when no benchmark left anything to report.
 import json
 import operator
 import sys
-from pathlib import Path
 
-OUT = Path(__file__).resolve().parent / "out"
+from common import OUT
 
 # id: (what is measured, comparison, goal)
 GOALS = {

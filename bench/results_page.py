@@ -14,49 +14,34 @@ import argparse
 import json
 import os
 import random
-import re
-import subprocess
 import sys
-import tempfile
 import time
-from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-PYTHON = sys.executable
-PG = os.environ.get("BENCH_PG", "postgres://clusterdiag:clusterdiag@127.0.0.1:5432")
+from common import (
+    PYTHON,
+    database_recreate,
+    django_env,
+    gunicorn,
+    login_cookie,
+    run,
+    save_out,
+    setup_django,
+    stop,
+    wrk,
+)
+
 SIZES = {"small": 100, "large": 100_000}
 PORTS = {"small": 8701, "large": 8702}
 BARE_PORT = 8704  # bench/bare_wsgi.py, for P10
 DURATION = int(os.environ.get("BENCH_SECONDS", "10"))
 BASE = 1000  # ids of the copied rows start above those of the real target diagnostic
-SECRET = "bench-only-secret-not-used-anywhere-else-0123456789"
-
-
-def django_env(database: str) -> dict:
-    env = {k: v for k, v in os.environ.items() if k not in ("CELERY_BROKER_URL",)}
-    env.update(DJANGO_SETTINGS_MODULE="clusterdiag.settings", DEBUG="false", SECRET_KEY=SECRET,
-               HTTPS="false", ALLOWED_HOSTS="127.0.0.1,localhost,testserver",
-               DATABASE_URL=f"{PG}/{database}", LOG_LEVEL="WARNING",
-               STATIC_ROOT=str(Path(tempfile.gettempdir()) / "clusterdiag-bench-static"))
-    return env
-
-
-def run(args, env=None, **kwargs):
-    return subprocess.run(args, cwd=ROOT, env=env, check=True, text=True, **kwargs)
 
 
 # --- Inside Django (this file re-runs itself with a command) ------------------------------------
 
-def _setup_django():
-    sys.path.insert(0, str(ROOT))
-    import django
-
-    django.setup()
-
-
 def seed(size: int) -> None:
     """Bulk-load `size` peers and one real, submitted diagnostic to measure."""
-    _setup_django()
+    setup_django()
     from django.db import connection
 
     from benchmark import scoring, services
@@ -142,25 +127,8 @@ def seed(size: int) -> None:
                       "refresh_s": refreshed}))
 
 
-def session(user_id: int) -> None:
-    _setup_django()
-    from django.conf import settings
-    from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
-    from django.contrib.sessions.backends.db import SessionStore
-
-    from clusterdiag.models import User
-
-    user = User.objects.get(pk=user_id)
-    store = SessionStore()
-    store[SESSION_KEY] = str(user.pk)
-    store[BACKEND_SESSION_KEY] = "django.contrib.auth.backends.ModelBackend"
-    store[HASH_SESSION_KEY] = user.get_session_auth_hash()
-    store.save()
-    print(f"{settings.SESSION_COOKIE_NAME}={store.session_key}")
-
-
 def queries(diagnostic_id: int, user_id: int) -> None:
-    _setup_django()
+    setup_django()
     from django.db import connection
     from django.test import Client
     from django.test.utils import CaptureQueriesContext
@@ -178,23 +146,16 @@ def queries(diagnostic_id: int, user_id: int) -> None:
 
 # --- The driver -----------------------------------------------------------------------------------
 
-def wrk(url: str, cookie: str | None = None) -> float:
-    args = ["wrk", "-t2", "-c8", f"-d{DURATION}s", "--timeout", "5s", url]
-    if cookie:
-        args[1:1] = ["-H", f"Cookie: {cookie}"]
-    out = subprocess.run(args, capture_output=True, text=True, check=True,
-                         timeout=DURATION + 30).stdout
-    errors = re.search(r"Non-2xx or 3xx responses: (\d+)", out)
-    if errors:
-        raise SystemExit(f"{url}: {errors.group(1)} responses were errors\n{out}")
-    return float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1))
+def measure(url: str, cookie: str | None = None) -> float:
+    """Requests per second as every figure of this benchmark is taken: wrk for DURATION
+    seconds, 2 threads."""
+    return wrk(url, seconds=DURATION, threads=2, cookie=cookie)
 
 
 def main() -> None:
     for name in SIZES:
         database = f"clusterdiag_bench_{name}"
-        run(["psql", f"{PG}/postgres", "-qc", f"DROP DATABASE IF EXISTS {database}"])
-        run(["psql", f"{PG}/postgres", "-qc", f"CREATE DATABASE {database}"])
+        database_recreate(database)
         run([PYTHON, "manage.py", "migrate", "-v0"], env=django_env(database))
     run([PYTHON, "manage.py", "collectstatic", "--noinput", "-v0"], env=django_env("postgres"))
     info, servers = {}, []
@@ -205,44 +166,37 @@ def main() -> None:
             out = run([PYTHON, __file__, "seed", str(size)], env=env, capture_output=True).stdout
             info[name] = json.loads(out.strip().splitlines()[-1])
             info[name]["total_s"] = time.perf_counter() - started
-            info[name]["cookie"] = run([PYTHON, __file__, "session", str(info[name]["user"])],
-                                       env=env, capture_output=True).stdout.strip()
+            info[name]["cookie"] = login_cookie(info[name]["user"], env)
             info[name]["queries"] = int(run(
                 [PYTHON, __file__, "queries", str(info[name]["diagnostic"]),
                  str(info[name]["user"])], env=env, capture_output=True).stdout.strip())
-            servers.append(subprocess.Popen(
-                [PYTHON, "-m", "gunicorn", "clusterdiag.wsgi:application", "--bind",
-                 f"127.0.0.1:{PORTS[name]}", "--workers", "2", "--log-level", "warning"],
-                cwd=ROOT, env=env))
+            servers.append(gunicorn("clusterdiag.wsgi:application", PORTS[name], env=env))
         # The same gunicorn serving a bare WSGI application: Django's own cost (P10).
-        servers.append(subprocess.Popen(
-            [PYTHON, "-m", "gunicorn", "bare_wsgi:application", "--pythonpath", "bench",
-             "--bind", f"127.0.0.1:{BARE_PORT}", "--workers", "2", "--log-level", "warning"],
-            cwd=ROOT))
+        servers.append(gunicorn("bare_wsgi:application", BARE_PORT,
+                                options=["--pythonpath", "bench"]))
         time.sleep(3)
         rps = {}
         for name in SIZES:
             base = f"http://127.0.0.1:{PORTS[name]}"
             results = f"{base}/diagnostics/{info[name]['diagnostic']}/results/"
-            rps[f"ping_{name}"] = wrk(f"{base}/ping")
+            rps[f"ping_{name}"] = measure(f"{base}/ping")
             # The same trivial page for the logged-in user: it pays the same session and
             # user lookups as the results page, so the ratio isolates the page's own work.
-            rps[f"ping_user_{name}"] = wrk(f"{base}/ping", info[name]["cookie"])
-            rps[f"results_{name}"] = wrk(results, info[name]["cookie"])
+            rps[f"ping_user_{name}"] = measure(f"{base}/ping", info[name]["cookie"])
+            rps[f"results_{name}"] = measure(results, info[name]["cookie"])
         # P2: a questionnaire step (read-only: the diagnostic is submitted), logged in.
-        rps["step_large"] = wrk(
+        rps["step_large"] = measure(
             f"http://127.0.0.1:{PORTS['large']}/diagnostics/{info['large']['diagnostic']}"
             "/steps/motives/", info["large"]["cookie"])
         # P10, interleaved: bare WSGI, /ping, bare WSGI, /ping on the large server.
         bare, ping = [], []
         for _round in range(2):
-            bare.append(wrk(f"http://127.0.0.1:{BARE_PORT}/"))
-            ping.append(wrk(f"http://127.0.0.1:{PORTS['large']}/ping"))
+            bare.append(measure(f"http://127.0.0.1:{BARE_PORT}/"))
+            ping.append(measure(f"http://127.0.0.1:{PORTS['large']}/ping"))
         rps["bare_wsgi"], rps["ping_p10"] = sum(bare) / 2, sum(ping) / 2
     finally:
         for server in servers:
-            server.terminate()
-            server.wait(timeout=20)
+            stop(server)
     report(info, rps)
 
 
@@ -269,11 +223,9 @@ def save_ratios(info: dict, rps: dict) -> None:
         "P10": f"/ping {rps['ping_p10']:.0f} rps / bare WSGI {rps['bare_wsgi']:.0f} rps, same "
                "gunicorn settings",
     }
-    out = ROOT / "bench" / "out"
-    out.mkdir(exist_ok=True)
-    (out / "results.json").write_text(json.dumps({
+    save_out("results.json", {
         "ratios": {k: {"value": v, "note": notes[k]} for k, v in ratios.items()},
-        "detail": detail}, indent=2))
+        "detail": detail})
 
 
 def report(info: dict, rps: dict) -> None:
@@ -313,14 +265,12 @@ def report(info: dict, rps: dict) -> None:
 if __name__ == "__main__":
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("command", nargs="?", default="main",
-                        choices=["main", "seed", "session", "queries"])
+                        choices=["main", "seed", "queries"])
     parser.add_argument("args", nargs="*")
     options = parser.parse_args()
     if options.command == "main":
         main()
     elif options.command == "seed":
         seed(int(options.args[0]))
-    elif options.command == "session":
-        session(int(options.args[0]))
     else:
         queries(int(options.args[0]), int(options.args[1]))

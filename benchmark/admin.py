@@ -5,6 +5,9 @@ from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
+from diagnostic.admin import DiagnosticAdmin
+from diagnostic.models import Diagnostic
+
 from . import services
 from .models import (
     DiagnosticScore,
@@ -13,6 +16,34 @@ from .models import (
     ScoringMethod,
     StatisticsState,
 )
+
+
+class IndexBandFilter(admin.SimpleListFilter):
+    """The band of the diagnostic's index (not internationalised … highly)."""
+
+    title = _("index band")
+    parameter_name = "band"
+    path = "score__band"
+
+    def lookups(self, request, model_admin):
+        bands = DiagnosticScore.objects.values_list("band", flat=True).distinct()
+        return [(band, band) for band in sorted(bands)]
+
+    def queryset(self, request, queryset):
+        if self.value():
+            return queryset.filter(**{self.path: self.value()})
+        return queryset
+
+
+# The diagnostics' admin with the index band: scores live in this layer, so it is this layer
+# that adds the filter to the admin the diagnostic app registered.
+admin.site.unregister(Diagnostic)
+
+
+@admin.register(Diagnostic)
+class ScoredDiagnosticAdmin(DiagnosticAdmin):
+    list_filter = [*DiagnosticAdmin.list_filter, IndexBandFilter]
+
 
 FIGURE_SUMMARY = ["question_key", "option_key", "label_en", "share", "is_exact",
                   "original_wording", "rank", "n"]

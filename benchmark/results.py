@@ -3,9 +3,10 @@ words, the charts, and the per-question comparisons with their sources."""
 
 from dataclasses import dataclass
 
-from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
+from clusterdiag.language import pick_text
 from diagnostic.models import Governance, Sector
 
 from . import charts, scoring
@@ -18,12 +19,8 @@ SIZE_BAND_LABELS = [("small", gettext_lazy("fewer than 50 members")),
                     ("very_large", gettext_lazy("500 members or more"))]
 
 
-def _text(value: dict) -> str:
-    return value.get((get_language() or "en")[:2]) or value["en"]
-
-
 def band_label(method: dict, key: str) -> str:
-    return next(_text(b["label"]) for b in method["bands"] if b["key"] == key)
+    return next(pick_text(b["label"]) for b in method["bands"] if b["key"] == key)
 
 
 def cohort_name(cohort: str) -> str:
@@ -141,7 +138,7 @@ def build(data) -> dict:
     """Everything the results template needs, as plain values."""
     score = data.diagnostic.score
     method = data.method
-    dimension_labels = [_text(d["label"]) for d in method["dimensions"]]
+    dimension_labels = [pick_text(d["label"]) for d in method["dimensions"]]
     own = [score.dimensions[d["key"]] for d in method["dimensions"]]
     all_peers = data.groups.get(data.own_segments["all"])
     chosen = data.groups.get(data.chosen_segment)
@@ -158,7 +155,7 @@ def build(data) -> dict:
     rows = charts.position_rows(position_groups, score.overall)
     position = charts.position_chart(
         own=score.overall, own_name=_("your cluster"), rows=rows, bands=method["bands"],
-        band_labels=[_text(b["label"]) for b in method["bands"]])
+        band_labels=[pick_text(b["label"]) for b in method["bands"]])
     dimensions = [
         {"key": d["key"], "label": label, "score": score.dimensions[d["key"]],
          "band": band_label(method, scoring.band_for(score.dimensions[d["key"]],
@@ -169,7 +166,7 @@ def build(data) -> dict:
         for d, label in zip(method["dimensions"], dimension_labels, strict=True)]
     return {
         "score": score, "band": band_label(method, score.band), "dimensions": dimensions,
-        "method_title": _text(method["title"]), "cohort_name": cohort_name(data.cohort),
+        "method_title": pick_text(method["title"]), "cohort_name": cohort_name(data.cohort),
         "is_demo_cohort": data.cohort == Cohort.DEMO, "chosen_group": chosen,
         "chosen_label": segment_label(data.chosen_segment), "all_peers": all_peers,
         "overall_percentile": chosen.percentile_of("overall", score.overall) if chosen else None,

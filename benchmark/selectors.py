@@ -5,16 +5,9 @@ from dataclasses import dataclass
 
 from django.db import connection
 from django.db.models import Prefetch
-from django.utils.translation import get_language
 
-from diagnostic.models import (
-    Answer,
-    Cluster,
-    Diagnostic,
-    Option,
-    Question,
-    QuestionnaireVersion,
-)
+from clusterdiag.language import pick_text
+from diagnostic.models import Answer, Cluster, Diagnostic, Option, Question, QuestionnaireVersion
 
 from . import scoring
 from .models import (
@@ -107,10 +100,6 @@ def results_data(diagnostic: Diagnostic, *, filters: dict[str, str]) -> ResultsD
         answers=answers, figures=figures, study=study)
 
 
-def _text(value: dict) -> str:
-    return value.get((get_language() or "en")[:2]) or value["en"]
-
-
 def _method_dimensions(definition: dict, questions: dict[str, Question]) -> list[dict]:
     dimensions = []
     for dimension in definition["dimensions"]:
@@ -122,7 +111,7 @@ def _method_dimensions(definition: dict, questions: dict[str, Question]) -> list
                 **item, "label": question.label if question else item["question"],
                 "point_list": [(options.get(k, k), v) for k, v in item.get("points", {}).items()],
             })
-        dimensions.append({"label": _text(dimension["label"]), "items": items})
+        dimensions.append({"label": pick_text(dimension["label"]), "items": items})
     return dimensions
 
 
@@ -141,8 +130,9 @@ def method_page_data() -> dict:
     if method is not None:
         definition = method.definition
         context.update(
-            method_title=_text(definition["title"]), method_summary=_text(definition["summary"]),
-            bands=[(b["min"], _text(b["label"])) for b in definition["bands"]],
+            method_title=pick_text(definition["title"]),
+            method_summary=pick_text(definition["summary"]),
+            bands=[(b["min"], pick_text(b["label"])) for b in definition["bands"]],
             dimensions=_method_dimensions(definition, questions))
     return context
 

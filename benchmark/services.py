@@ -1,10 +1,10 @@
 """Writes of the benchmark app: scores, the peer cohorts and their statistics."""
 
-from django.conf import settings
 from django.db import connection, transaction
 from django.db.models import Count
 from django.utils import timezone
 
+from clusterdiag.queue import send_task_on_commit
 from diagnostic.models import Answer, Cluster, Diagnostic, Question
 
 from . import scoring
@@ -87,32 +87,14 @@ def peer_entry_sync(*, cluster: Cluster) -> PeerEntry | None:
     return entry
 
 
+REFRESH_TASK = "benchmark.tasks.task_refresh_peer_statistics"
+
+
 def schedule_statistics_refresh(cohort: str) -> None:
     """Recompute peer statistics once the current transaction has committed. A broker
-    that is down only delays the refresh: it is never allowed to fail the request."""
-    transaction.on_commit(
-        lambda: send_statistics_refresh(cohort, timezone.now().isoformat()), robust=True)
-
-
-def send_statistics_refresh(cohort: str, requested_at: str) -> None:
-    """Send the refresh task, failing fast when the broker is down: one connection attempt
-    (kombu would otherwise pause 2 s and retry a refused connection while the user waits);
-    the next submission or withdrawal sends a refresh again."""
-    from kombu import pools
-
-    from clusterdiag.celery import app
-
-    from .tasks import task_refresh_peer_statistics
-
-    kwargs = {"cohort": cohort, "requested_at": requested_at}
-    if app.conf.task_always_eager:  # no broker configured: refresh inline
-        task_refresh_peer_statistics.delay(**kwargs)
-        return
-    connections = pools.connections[
-        app.connection_for_write(transport_options={"max_retries": 0})]
-    with connections.acquire(block=True, timeout=settings.BROKER_TIMEOUT_SECONDS) as connection:
-        task_refresh_peer_statistics.apply_async(kwargs=kwargs, connection=connection,
-                                                 retry=False)
+    that is down only delays the refresh: the next submission or withdrawal sends one
+    again."""
+    send_task_on_commit(REFRESH_TASK, cohort=cohort, requested_at=timezone.now().isoformat())
 
 
 def after_submit(*, diagnostic: Diagnostic) -> None:

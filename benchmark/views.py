@@ -3,14 +3,14 @@ import hashlib
 from django.contrib import messages
 from django.core.cache import cache
 from django.http import Http404
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
-from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
-from diagnostic.models import Diagnostic
+from clusterdiag.language import active_language
+from diagnostic.access import get_diagnostic_for_user
 
 from . import results, selectors, services
 from .forms import ConsentForm, PeerFilterForm, filters_from_query
@@ -18,12 +18,7 @@ from .segments import segment_key
 
 # A changed score or a refresh of the peer statistics makes a new key anyway.
 RESULTS_CACHE_SECONDS = 60 * 60
-
-
-def _get_submitted_diagnostic_for_user(request, pk, *, write=False) -> Diagnostic:
-    diagnostics = (Diagnostic.objects.editable_by(request.user) if write
-                   else Diagnostic.objects.visible_to(request.user))
-    return get_object_or_404(diagnostics.select_related("cluster", "score__method"), pk=pk)
+RESULTS_RELATED = ("cluster", "score__method")
 
 
 @never_cache
@@ -46,11 +41,12 @@ def _results_body(request, header, filters: dict[str, str]) -> str:
     # str(): SQLite's raw cursor returns the timestamps as text, PostgreSQL's as datetimes;
     # hashed, so that the key is safe for any cache backend.
     parts = [header.diagnostic.pk, header.score_computed_at, header.statistics_refreshed_at,
-             get_language(), segment_key(**filters)]
+             active_language(), segment_key(**filters)]
     key = "results:" + hashlib.sha256(repr([str(p) for p in parts]).encode()).hexdigest()
     body = cache.get(key)
     if body is None:
-        diagnostic = _get_submitted_diagnostic_for_user(request, header.diagnostic.pk)
+        diagnostic = get_diagnostic_for_user(request.user, header.diagnostic.pk,
+                                             related=RESULTS_RELATED)
         context = results.build(selectors.results_data(diagnostic, filters=filters))
         body = render_to_string("benchmark/_results_body.html",
                                 {**context, "filter_form": PeerFilterForm(initial=filters)})
@@ -60,7 +56,7 @@ def _results_body(request, header, filters: dict[str, str]) -> str:
 
 @require_POST
 def diagnostic_consent(request, pk):
-    diagnostic = _get_submitted_diagnostic_for_user(request, pk, write=True)
+    diagnostic = get_diagnostic_for_user(request.user, pk, write=True, related=RESULTS_RELATED)
     form = ConsentForm(request.POST)
     form.is_valid()
     consent = form.cleaned_data.get("consent", False)

@@ -56,6 +56,7 @@ INSTALLED_APPS = [
     "clusterdiag",
     "diagnostic",
     "benchmark",
+    "plans",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -208,7 +209,7 @@ CELERY_BROKER_TRANSPORT_OPTIONS = {
 }
 CELERY_TASK_PUBLISH_RETRY = False
 # Task modules outside an app's tasks.py (autodiscovery only looks there).
-CELERY_IMPORTS = ["diagnostic.pdf.tasks"]
+CELERY_IMPORTS = ["plans.pdf.tasks"]
 
 # --- PDF of the action plan -------------------------------------------------------------------
 # Jobs still waiting after this many seconds (the broker was down) are sent again by the
@@ -218,7 +219,7 @@ PDF_TIME_LIMIT_SECONDS = env_int("PDF_TIME_LIMIT_SECONDS", 120, minimum=10)
 # A job "running" longer than this has lost its worker: the sweeper hands it to another.
 PDF_RUNNING_TIMEOUT_SECONDS = 2 * PDF_TIME_LIMIT_SECONDS + 60
 CELERY_BEAT_SCHEDULE = {
-    "pdf-jobs-sweep": {"task": "diagnostic.pdf.tasks.sweep_pdf_jobs",
+    "pdf-jobs-sweep": {"task": "plans.pdf.tasks.sweep_pdf_jobs",
                        "schedule": float(PDF_SWEEP_SECONDS)},
 }
 

@@ -3,6 +3,8 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path
 from django.utils.translation import gettext_lazy as _
 
+from diagnostic import views as diagnostic_views
+
 from . import views
 from .forms import EmailAuthenticationForm
 
@@ -10,7 +12,7 @@ admin.site.site_header = _("ClusterDiag administration")
 admin.site.site_title = _("ClusterDiag")
 
 urlpatterns = [
-    path("", views.home, name="home"),
+    path("", diagnostic_views.home, name="home"),
     path("healthz", views.healthz, name="healthz"),
     path("ping", views.ping, name="ping"),
     path("i18n/setlang/", views.set_language, name="set_language"),
@@ -24,5 +26,6 @@ urlpatterns = [
     path("accounts/", include("django.contrib.auth.urls")),
     path("", include("diagnostic.urls")),
     path("", include("benchmark.urls")),
+    path("", include("plans.urls")),
     path("admin/", admin.site.urls),
 ]

@@ -9,17 +9,8 @@ from django.views import i18n
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 
-from diagnostic.models import Cluster
-
 from . import health, services
 from .forms import ProfileForm, SignupForm
-
-
-def home(request):
-    clusters = []
-    if request.user.is_authenticated:
-        clusters = Cluster.objects.visible_to(request.user).order_by("name")
-    return render(request, "home.html", {"clusters": clusters})
 
 
 def signup(request):

@@ -16,9 +16,6 @@ from .models import (
     Section,
 )
 
-# Importing plan_admin also registers the playbook and plan admins.
-from .plan_admin import DiagnosticIndexBandFilter
-
 
 class MembershipInline(admin.TabularInline):
     model = Membership
@@ -59,8 +56,9 @@ class AnswerInline(admin.TabularInline):
 class DiagnosticAdmin(FollowedClustersMixin, admin.ModelAdmin):
     list_display = ["cluster", "run", "status", "version", "benchmark_consent", "submitted_at",
                     "updated_at"]
+    # The benchmark app adds the index band filter (benchmark/admin.py).
     list_filter = ["status", "benchmark_consent", "cluster__country", "cluster__sector",
-                   "cluster__governance", DiagnosticIndexBandFilter, "version"]
+                   "cluster__governance", "version"]
     search_fields = ["cluster__name", "cluster__region"]
     list_select_related = ["cluster", "version"]
     readonly_fields = ["cluster", "version", "run", "created_by", "created_at", "updated_at",

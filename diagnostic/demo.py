@@ -2,9 +2,8 @@
 
 from django.db import transaction
 
-from . import plan_services, services
-from .models import Cluster, Diagnostic, Membership, Question
-from .plan_forms import first_of_next_month
+from . import services
+from .models import Cluster, Membership, Question
 
 DEMO_CLUSTER_NAME = "Demo: Alpine Photonics Cluster (sample data)"
 DEMO_SUBMITTED_NAME = "Demo: North Sea Mobility Cluster (sample data)"
@@ -88,11 +87,3 @@ def seed_demo_submitted_cluster(*, manager, facilitator) -> Cluster:
     services.diagnostic_submit(diagnostic=diagnostic, user=manager, benchmark_consent=False)
     return cluster
 
-
-def seed_demo_plan(*, cluster: Cluster, user):
-    """The generated draft plan of the submitted demo cluster (made once)."""
-    diagnostic = cluster.diagnostics.filter(status=Diagnostic.Status.SUBMITTED).first()
-    if diagnostic is None:
-        return None
-    return plan_services.plan_generate(diagnostic=diagnostic, user=user,
-                                       start_date=first_of_next_month())

@@ -3,8 +3,9 @@
 from dataclasses import dataclass, field
 
 from django.utils.formats import number_format
-from django.utils.translation import get_language
 from django_countries import countries
+
+from clusterdiag.language import active_language
 
 from .answers import PROFILE_REQUIRED, is_answered
 from .forms import ClusterProfileForm
@@ -84,7 +85,7 @@ def _profile_items(cluster) -> list[ReviewItem]:
 
 def review_sections(sections: list[Section], values: dict[int, object],
                     diagnostic: Diagnostic) -> list[ReviewSection]:
-    language = (get_language() or "en")[:2]
+    language = active_language()
     review = []
     for section in sections:
         if section.kind == Section.Kind.PROFILE:

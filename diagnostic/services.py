@@ -9,8 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import override
 
-from benchmark import services as benchmark_services
-
+from . import signals
 from .answers import profile_missing
 from .models import (
     Answer,
@@ -175,7 +174,7 @@ def diagnostic_submit(*, diagnostic: Diagnostic, user, benchmark_consent: bool) 
     locked.submitted_by = user
     locked.benchmark_consent = benchmark_consent and not cluster.is_demo
     locked.save()
-    benchmark_services.after_submit(diagnostic=locked)
+    signals.diagnostic_submitted.send(sender=Diagnostic, diagnostic=locked)
     return locked
 
 

@@ -3,7 +3,8 @@ and the partial save that keeps every valid answer even when others are invalid.
 
 from django.core.exceptions import ValidationError
 from django.db.models import Prefetch
-from django.utils.translation import get_language
+
+from clusterdiag.language import active_language
 
 from . import services
 from .answers import rows_to_stored, to_initial, to_stored
@@ -36,7 +37,7 @@ class Step:
             initial = {question_field_name(q): to_initial(q, values.get(q.id))
                        for q in self.questions}
             self.form = SectionForm(data=data, initial=initial, questions=self.questions)
-            language = (get_language() or "en")[:2]
+            language = active_language()
             for q in self.questions:
                 if q.kind == Question.Kind.ROWS:
                     self.rows_formsets[q.key] = build_rows_formset(

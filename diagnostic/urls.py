@@ -1,7 +1,6 @@
 from django.urls import path
 
-from . import plan_views, views
-from .pdf.urls import urlpatterns as pdf_urlpatterns
+from . import views
 
 app_name = "diagnostic"
 
@@ -18,20 +17,4 @@ urlpatterns = [
          name="diagnostic_step"),
     path("diagnostics/<int:pk>/steps/<slug:section_key>/autosave/", views.diagnostic_autosave,
          name="diagnostic_autosave"),
-    # The strategy and the action plan
-    path("diagnostics/<int:pk>/strategy/", plan_views.strategy, name="strategy"),
-    path("diagnostics/<int:pk>/plan/", plan_views.plan_create, name="plan_create"),
-    path("plans/<int:pk>/", plan_views.plan_detail, name="plan_detail"),
-    path("plans/<int:pk>/edit/", plan_views.plan_edit, name="plan_edit"),
-    path("plans/<int:pk>/agenda/", plan_views.plan_agenda, name="plan_agenda"),
-    path("plans/<int:pk>/history/", plan_views.plan_history, name="plan_history"),
-    path("plans/<int:pk>/review/", plan_views.plan_transition, name="plan_transition"),
-    path("plans/<int:pk>/comments/", plan_views.plan_comment, name="plan_comment"),
-    path("plans/<int:pk>/actions/new/", plan_views.action_add, name="action_add"),
-    path("plans/<int:pk>/actions/<int:action_pk>/", plan_views.action_edit, name="action_edit"),
-    path("plans/<int:pk>/actions/<int:action_pk>/delete/", plan_views.action_delete,
-         name="action_delete"),
-    path("plans/<int:pk>/actions/<int:action_pk>/move/", plan_views.action_move,
-         name="action_move"),
-    *pdf_urlpatterns,
 ]

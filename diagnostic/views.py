@@ -11,32 +11,15 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from . import services
+from .access import get_cluster_for_user, get_diagnostic_for_user, is_team_member
 from .answers import sections_progress
 from .display import review_sections
 from .forms import ClusterProfileForm, InviteForm, SubmitForm
-from .models import Cluster, Diagnostic, Invitation, Membership
+from .models import Cluster, Invitation, Membership
 from .steps import Step, answer_values, load_sections
 
 # Invitation tokens are secrets.token_urlsafe(32): URL-safe base64.
 INVITATION_TOKEN = re.compile(r"[A-Za-z0-9_-]{1,64}")
-
-
-def _get_cluster_for_user(request, pk, *, write=False) -> Cluster:
-    """The cluster if the user may read it (or, with write, edit it); 404 otherwise, so
-    that nobody learns which clusters exist."""
-    clusters = (Cluster.objects.editable_by(request.user) if write
-                else Cluster.objects.visible_to(request.user))
-    return get_object_or_404(clusters, pk=pk)
-
-
-def _get_diagnostic_for_user(request, pk, *, write=False) -> Diagnostic:
-    diagnostics = (Diagnostic.objects.editable_by(request.user) if write
-                   else Diagnostic.objects.visible_to(request.user))
-    return get_object_or_404(diagnostics.select_related("cluster", "version"), pk=pk)
-
-
-def _is_team_member(user, cluster) -> bool:
-    return user.is_authenticated and cluster.memberships.filter(user=user).exists()
 
 
 @login_required
@@ -50,7 +33,7 @@ def cluster_create(request):
 
 
 def cluster_detail(request, pk):
-    cluster = _get_cluster_for_user(request, pk)
+    cluster = get_cluster_for_user(request.user, pk)
     memberships = cluster.memberships.select_related("user")
     is_manager = any(m.user_id == request.user.pk and m.role == Membership.Role.MANAGER
                      for m in memberships)
@@ -67,7 +50,7 @@ def cluster_detail(request, pk):
 
 @require_POST
 def cluster_invite(request, pk):
-    cluster = _get_cluster_for_user(request, pk, write=True)
+    cluster = get_cluster_for_user(request.user, pk, write=True)
     if not cluster.memberships.filter(user=request.user, role=Membership.Role.MANAGER).exists():
         raise Http404
     form = InviteForm(request.POST)
@@ -100,7 +83,7 @@ def invitation_accept(request, token):
 
 @require_POST
 def diagnostic_start(request, pk):
-    cluster = _get_cluster_for_user(request, pk, write=True)
+    cluster = get_cluster_for_user(request.user, pk, write=True)
     diagnostic = services.diagnostic_start(cluster=cluster, user=request.user)
     messages.success(request, _("A new run of the diagnostic is open, with your last answers "
                                 "filled in."))
@@ -108,8 +91,8 @@ def diagnostic_start(request, pk):
 
 
 def diagnostic_detail(request, pk):
-    diagnostic = _get_diagnostic_for_user(request, pk)
-    if diagnostic.is_locked or not _is_team_member(request.user, diagnostic.cluster):
+    diagnostic = get_diagnostic_for_user(request.user, pk)
+    if diagnostic.is_locked or not is_team_member(request.user, diagnostic.cluster_id):
         return redirect("diagnostic:diagnostic_review", pk)
     first = diagnostic.version.sections.order_by("position").values_list("key", flat=True)[0]
     return redirect("diagnostic:diagnostic_step", pk, diagnostic.current_section or first)
@@ -140,10 +123,10 @@ def _section_or_404(sections, section_key):
 
 
 def diagnostic_step(request, pk, section_key):
-    diagnostic = _get_diagnostic_for_user(request, pk, write=request.method == "POST")
+    diagnostic = get_diagnostic_for_user(request.user, pk, write=request.method == "POST")
     sections = load_sections(diagnostic)
     section = _section_or_404(sections, section_key)
-    can_edit = not diagnostic.is_locked and _is_team_member(request.user, diagnostic.cluster)
+    can_edit = not diagnostic.is_locked and is_team_member(request.user, diagnostic.cluster_id)
     if request.method == "POST" and not can_edit:
         messages.error(request, _("This diagnostic was submitted and can no longer change."))
         return redirect("diagnostic:diagnostic_review", pk)
@@ -176,7 +159,7 @@ def diagnostic_step(request, pk, section_key):
 def diagnostic_autosave(request, pk, section_key):
     """Background save while the user types: stores the questions named in _questions and
     answers with what was stored and the messages of what was not."""
-    diagnostic = _get_diagnostic_for_user(request, pk, write=True)
+    diagnostic = get_diagnostic_for_user(request.user, pk, write=True)
     section = _section_or_404(load_sections(diagnostic), section_key)
     if diagnostic.is_locked:
         return JsonResponse({"error": _("This diagnostic was submitted and can no longer "
@@ -191,11 +174,11 @@ def diagnostic_autosave(request, pk, section_key):
 
 
 def diagnostic_review(request, pk):
-    diagnostic = _get_diagnostic_for_user(request, pk)
+    diagnostic = get_diagnostic_for_user(request.user, pk)
     sections = load_sections(diagnostic)
     values = answer_values(diagnostic)
     review = review_sections(sections, values, diagnostic)
-    can_edit = not diagnostic.is_locked and _is_team_member(request.user, diagnostic.cluster)
+    can_edit = not diagnostic.is_locked and is_team_member(request.user, diagnostic.cluster_id)
     progress = sections_progress(sections, values, diagnostic.cluster)
     return render(request, "diagnostic/review.html", {
         "diagnostic": diagnostic, "cluster": diagnostic.cluster, "review": review,
@@ -207,7 +190,7 @@ def diagnostic_review(request, pk):
 
 @require_POST
 def diagnostic_submit(request, pk):
-    diagnostic = _get_diagnostic_for_user(request, pk, write=True)
+    diagnostic = get_diagnostic_for_user(request.user, pk, write=True)
     form = SubmitForm(request.POST)
     form.is_valid()
     try:
@@ -220,3 +203,11 @@ def diagnostic_submit(request, pk):
         return redirect("diagnostic:diagnostic_review", pk)
     messages.success(request, _("The diagnostic is submitted and locked. Thank you!"))
     return redirect("benchmark:diagnostic_results", pk)
+
+
+def home(request):
+    """The home page: what ClusterDiag does, and the clusters of a logged-in person."""
+    clusters = []
+    if request.user.is_authenticated:
+        clusters = Cluster.objects.visible_to(request.user).order_by("name")
+    return render(request, "home.html", {"clusters": clusters})

@@ -99,8 +99,9 @@ DATA_MIGRATIONS = [
     ("clusterdiag.migrations.0002_facilitators_group", "create_group"),
     ("diagnostic.migrations.0002_questionnaire_v1", "load_v1"),
     ("diagnostic.migrations.0003_facilitator_permissions", "grant"),
-    ("diagnostic.migrations.0005_playbook_v1", "load_v1"),
     ("diagnostic.migrations.0005_playbook_v1", "grant"),
+    ("plans.migrations.0002_playbook_v1", "load_v1"),
+    ("plans.migrations.0002_playbook_v1", "grant"),
     ("benchmark.migrations.0002_reference_study_2007", "load_study_2007"),
     ("benchmark.migrations.0003_scoring_method_2026_1", "load"),
 ]

@@ -127,7 +127,7 @@ def plan_for(team, *, start_date=None):
     """A generated draft plan for the team's submitted diagnostic."""
     import datetime
 
-    from diagnostic import plan_services
+    from plans import services as plan_services
 
     diagnostic = submitted_diagnostic(team)
     return plan_services.plan_generate(

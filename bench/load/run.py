@@ -27,8 +27,11 @@ import time
 import urllib.request
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[2]
-PYTHON = sys.executable
+# Run as a file (python bench/load/run.py): bench/, where the scripts' shared module is,
+# is not on sys.path by itself.
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+from common import OUT, PYTHON, ROOT, celery_worker, gunicorn, run, setup_django, stop
+
 PG_PORT, REDIS_PORT, WEB_PORT = 55432, 6391, 8711
 USERS = int(os.environ.get("LOAD_USERS", "20"))
 # 20 users saturate 3 gunicorn workers on 2 cores (p98 about 3.5 s with no fault at all):
@@ -118,16 +121,13 @@ class Stack:
         raise SystemExit("the drill's Redis did not start")
 
     def redis_stop(self):
-        redis = self.processes.pop("redis")
-        redis.terminate()
-        redis.wait(timeout=10)
+        stop(self.processes.pop("redis"), timeout=10)
 
     def redis_signal(self, sig):
         os.kill(self.processes["redis"].pid, sig)
 
     def django(self, *args, capture=False):
-        return subprocess.run([PYTHON, *args], cwd=ROOT, env=self.env, check=True, text=True,
-                              capture_output=capture)
+        return run([PYTHON, *args], env=self.env, capture_output=capture)
 
     def start(self):
         for port in (PG_PORT, REDIS_PORT, WEB_PORT):
@@ -154,10 +154,9 @@ class Stack:
         say(f"Serving with gunicorn on 127.0.0.1:{WEB_PORT} and a Celery worker")
         log = open(self.tmp / "services.log", "w")  # noqa: SIM115 - closed in stop()
         self.processes["log"] = log
-        self.processes["web"] = subprocess.Popen(
-            [PYTHON, "-m", "gunicorn", "clusterdiag.wsgi:application", "--bind",
-             f"127.0.0.1:{WEB_PORT}", "--workers", "3", "--timeout", "30", "--log-level",
-             "warning"], cwd=ROOT, env=self.env, stdout=log, stderr=subprocess.STDOUT)
+        self.processes["web"] = gunicorn(
+            "clusterdiag.wsgi:application", WEB_PORT, env=self.env, workers=3,
+            options=["--timeout", "30"], stdout=log, stderr=subprocess.STDOUT)
         self.worker_start()
         # Beat in a process of its own: the worker's only child is then the one rendering.
         self.processes["beat"] = subprocess.Popen(
@@ -173,20 +172,13 @@ class Stack:
         raise SystemExit("gunicorn did not answer")
 
     def worker_start(self):
-        self.processes["worker"] = subprocess.Popen(
-            [PYTHON, "-m", "celery", "-A", "clusterdiag", "worker", "--concurrency=1",
-             "--without-mingle", "--without-gossip", "--loglevel=INFO"],
-            cwd=ROOT, env=self.env, stdout=self.processes["log"], stderr=subprocess.STDOUT)
+        self.processes["worker"] = celery_worker(
+            self.env, loglevel="INFO", stdout=self.processes["log"], stderr=subprocess.STDOUT)
 
     def worker_restart(self):
         worker = self.processes.pop("worker")
         family = _descendants(worker.pid)
-        worker.terminate()
-        try:
-            worker.wait(timeout=60)
-        except subprocess.TimeoutExpired:
-            worker.kill()
-            worker.wait(timeout=10)
+        stop(worker, timeout=60)
         for pid in family:  # what a killed worker would leave behind
             with contextlib.suppress(ProcessLookupError):
                 os.kill(pid, signal.SIGKILL)
@@ -199,17 +191,12 @@ class Stack:
                 continue
             if name == "redis":
                 os.kill(process.pid, signal.SIGCONT)
-            process.terminate()
-            try:
-                process.wait(timeout=20)
-            except subprocess.TimeoutExpired:
-                process.kill()
+            stop(process)
         if "log" in self.processes:
             self.processes["log"].close()
             # Kept for a look after a failed drill (bench/out/ is not committed).
-            out = ROOT / "bench" / "out"
-            out.mkdir(exist_ok=True)
-            shutil.copy(self.tmp / "services.log", out / "drill-services.log")
+            OUT.mkdir(exist_ok=True)
+            shutil.copy(self.tmp / "services.log", OUT / "drill-services.log")
         if (self.pgdata / "postmaster.pid").exists():
             subprocess.run(_as_postgres([_pg_bin("pg_ctl"), "-D", str(self.pgdata), "-m",
                                          "immediate", "-w", "stop"]),
@@ -320,16 +307,9 @@ class Stack:
 
 # --- Inside Django --------------------------------------------------------------------------
 
-def _setup_django():
-    sys.path.insert(0, str(ROOT))
-    import django
-
-    django.setup()
-
-
 def seed(users: int) -> None:
     """The users and their clusters, and the body of every step of a full diagnostic."""
-    _setup_django()
+    setup_django()
     from diagnostic import services
     from diagnostic.models import Question, QuestionnaireVersion
     from tests.conftest import PROFILE_FIELDS
@@ -356,11 +336,11 @@ def seed(users: int) -> None:
 
 def pdfjob() -> None:
     """A PDF job for a new version of the latest plan, sent to the worker."""
-    _setup_django()
+    setup_django()
     from django.db.models import F
 
-    from diagnostic.models import ActionPlan
-    from diagnostic.pdf import services
+    from plans.models import ActionPlan
+    from plans.pdf import services
 
     plan = ActionPlan.objects.order_by("-pk").first()
     ActionPlan.objects.filter(pk=plan.pk).update(revision=F("revision") + 1)
@@ -370,7 +350,7 @@ def pdfjob() -> None:
 
 
 def ledger(path: str) -> None:
-    _setup_django()
+    setup_django()
     from diagnostic.models import Answer
 
     lost = []

@@ -2,16 +2,10 @@ from django.contrib.auth.management import create_permissions
 from django.contrib.contenttypes.management import create_contenttypes
 from django.db import migrations
 
-from diagnostic.playbook.load import playbook_load, read_version_file
-
 FACILITATOR_PERMISSIONS = [
     "view_actionplan", "view_action", "view_plancomment", "add_plancomment",
     "view_plantransition", "review_actionplan", "view_playbookversion",
 ]
-
-
-def load_v1(apps, schema_editor):
-    playbook_load(data=read_version_file("v1.json"), apps=apps)
 
 
 def grant(apps, schema_editor):
@@ -30,7 +24,10 @@ def grant(apps, schema_editor):
 class Migration(migrations.Migration):
     dependencies = [("diagnostic", "0004_playbook_and_plans")]
 
+    # This migration also loaded the playbook v1 when the playbook lived in this app. The
+    # playbook moved to the plans app, which loads v1 where it is missing
+    # (plans/migrations/0002_playbook_v1.py): a database migrated before the move has it
+    # already, a new one gets it there.
     operations = [
-        migrations.RunPython(load_v1, migrations.RunPython.noop),
         migrations.RunPython(grant, migrations.RunPython.noop),
     ]

@@ -5,22 +5,13 @@ from .clusters import (  # noqa: F401
     GOVERNANCE_HELP,
     Cluster,
     ClusterQuerySet,
+    ClusterScopedQuerySet,
     Governance,
     Invitation,
     Localized,
     Membership,
     Sector,
     _new_token,
-)
-from .pdf import PdfJob  # noqa: F401
-from .plans import Action, ActionPlan, PlanComment, PlanTransition  # noqa: F401
-from .playbook import (  # noqa: F401
-    ActionTemplate,
-    BarrierMeasure,
-    FundingOption,
-    Instrument,
-    Phase,
-    PlaybookVersion,
 )
 from .questionnaire import (  # noqa: F401
     Answer,

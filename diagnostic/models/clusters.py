@@ -5,9 +5,10 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
-from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 from django_countries.fields import CountryField
+
+from clusterdiag.language import localized_attribute
 
 
 class Localized:
@@ -15,8 +16,7 @@ class Localized:
     active language and falls back to English."""
 
     def localized(self, name: str) -> str:
-        language = (get_language() or "en")[:2]
-        return getattr(self, f"{name}_{language}", "") or getattr(self, f"{name}_en")
+        return localized_attribute(self, name)
 
 
 class Sector(models.TextChoices):

@@ -7,8 +7,8 @@ import pytest
 from django.urls import reverse
 from playwright.sync_api import expect
 
-from diagnostic.models import PdfJob
-from diagnostic.pdf import services
+from plans.models import PdfJob
+from plans.pdf import services
 from tests.factories import PASSWORD, plan_for
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -27,12 +27,12 @@ def test_the_status_page_offers_the_pdf_as_soon_as_it_is_ready(
     page.get_by_label(re.compile(r"^\s*Password\W*$")).fill(PASSWORD)
     page.get_by_role("button", name="Log in").click()
 
-    page.goto(live_server.url + reverse("diagnostic:plan_pdf_status", args=[plan.pk]))
+    page.goto(live_server.url + reverse("plans:pdf_status", args=[plan.pk]))
     expect(page.get_by_test_id("pdf-being-prepared")).to_be_visible()
     expect(page.get_by_test_id("pdf-download")).to_be_hidden()
 
     # The worker finishes (here: by hand), and the page notices without a reload.
-    job.file_name = services.file_name_for(job)
+    job.file_name = job.storage_name
     services.write_atomically(services.file_path(job), b"%PDF-1.7 test")
     job.status = PdfJob.Status.DONE
     job.save()

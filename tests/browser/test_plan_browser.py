@@ -9,7 +9,7 @@ import pytest
 from playwright.sync_api import expect
 
 from diagnostic import services
-from diagnostic.models import ActionPlan, PlanComment
+from plans.models import ActionPlan, PlanComment
 from tests.conftest import PROFILE_FIELDS
 from tests.factories import (
     PASSWORD,
@@ -107,7 +107,7 @@ def test_plan_review_loop(live_server, page):
 
     # The facilitator approves it in the admin.
     log_in(page, live_server, facilitator.email)
-    page.goto(f"{live_server.url}/admin/diagnostic/actionplan/")
+    page.goto(f"{live_server.url}/admin/plans/actionplan/")
     page.locator(f"input[name=_selected_action][value='{plan.pk}']").check()
     page.locator("select[name=action]").select_option("approve")
     page.locator("button[name=index]").click()  # the admin's "Go"

@@ -2,13 +2,16 @@
 fast and quietly (found by the Redis-stopped fault drill of bench/run faults, where a
 submission waited kombu's 2-second retry pause)."""
 
+import socket
 import time
 
 import pytest
+from django.conf import settings
 from django.db import transaction
 from kombu.exceptions import OperationalError
 
 from benchmark import services
+from clusterdiag import queue
 from clusterdiag.celery import app
 
 pytestmark = pytest.mark.django_db
@@ -35,12 +38,30 @@ def test_the_statistics_refresh_gives_up_at_once_when_the_broker_is_down(
     assert elapsed < 1.0, f"waited {elapsed:.1f} s for a broker that is down"
 
 
-def test_before_the_fix_a_plain_delay_waited(broker_down):
-    """What the drill found, kept as the yardstick of the test above."""
-    from benchmark.tasks import task_refresh_peer_statistics
-
+def test_a_send_to_a_refused_broker_fails_within_our_bound(broker_down):
     started = time.monotonic()
     with pytest.raises(OperationalError):
-        task_refresh_peer_statistics.delay(cohort="live")
+        queue.send_task(services.REFRESH_TASK, cohort="live", requested_at=None)
 
-    assert time.monotonic() - started > 1.5
+    assert time.monotonic() - started < settings.BROKER_TIMEOUT_SECONDS
+
+
+@pytest.fixture
+def broker_hung():
+    """A server that accepts the connection and never answers: a hung Redis."""
+    with socket.create_server(("127.0.0.1", 0)) as server:
+        url = f"redis://127.0.0.1:{server.getsockname()[1]}/0"
+        saved = {key: app.conf[key] for key in ("broker_url", "broker_write_url")}
+        app.conf.update(broker_url=url, broker_write_url=url, task_always_eager=False)
+        yield
+        app.conf.update(saved)
+
+
+def test_a_send_to_a_hung_broker_fails_within_our_bound(broker_hung):
+    """The bound is ours (BROKER_TIMEOUT_SECONDS on the socket, one attempt), not kombu's
+    retry pause: twice the timeout at most (connect, then the first command)."""
+    started = time.monotonic()
+    with pytest.raises(OperationalError):
+        queue.send_task(services.REFRESH_TASK, cohort="live", requested_at=None)
+
+    assert time.monotonic() - started < 2 * settings.BROKER_TIMEOUT_SECONDS + 0.5

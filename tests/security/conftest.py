@@ -20,7 +20,7 @@ METHODS = ["get", "post", "put", "patch", "delete"]
 
 @dataclass(frozen=True)
 class Route:
-    name: str  # with its namespace, e.g. "diagnostic:plan_detail"
+    name: str  # with its namespace, e.g. "plans:detail"
     route: str  # the pattern as written, e.g. "plans/<int:pk>/"
     kwargs: tuple[str, ...]  # the names of its parameters
     converters: dict  # parameter name -> converter

@@ -295,7 +295,7 @@ def test_results_filters(world):
 # --- The plan ------------------------------------------------------------------------------
 
 def _plan_forms(world) -> dict[str, tuple[str, dict]]:
-    from diagnostic.plan_forms import (
+    from plans.forms import (
         ActionForm,
         CommentForm,
         PlanForm,
@@ -305,17 +305,17 @@ def _plan_forms(world) -> dict[str, tuple[str, dict]]:
 
     plan = world.plan
     return {
-        "plan_create": (reverse("diagnostic:plan_create", args=[world.submitted.pk]),
+        "plan_create": (reverse("plans:create", args=[world.submitted.pk]),
                         PlanStartForm().fields),
-        "plan_edit": (reverse("diagnostic:plan_edit", args=[plan.pk]),
+        "plan_edit": (reverse("plans:edit", args=[plan.pk]),
                       PlanForm(instance=plan).fields),
-        "action_add": (reverse("diagnostic:action_add", args=[plan.pk]),
+        "action_add": (reverse("plans:action_add", args=[plan.pk]),
                        ActionForm(plan=plan).fields),
-        "action_edit": (reverse("diagnostic:action_edit", args=[plan.pk, world.action.pk]),
+        "action_edit": (reverse("plans:action_edit", args=[plan.pk, world.action.pk]),
                         ActionForm(plan=plan, instance=world.action).fields),
-        "plan_comment": (reverse("diagnostic:plan_comment", args=[plan.pk]),
+        "plan_comment": (reverse("plans:comment", args=[plan.pk]),
                          CommentForm(plan=plan).fields),
-        "plan_transition": (reverse("diagnostic:plan_transition", args=[plan.pk]),
+        "plan_transition": (reverse("plans:transition", args=[plan.pk]),
                             TransitionForm().fields),
     }
 

@@ -7,8 +7,8 @@ from concurrent.futures import ThreadPoolExecutor
 import pytest
 from django.db import connection, connections
 
-from diagnostic import plan_services
-from diagnostic.models import Action
+from plans import services as plan_services
+from plans.models import Action
 from tests.factories import plan_for
 
 PAIRS = 200

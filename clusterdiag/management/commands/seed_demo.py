@@ -5,7 +5,8 @@ from django.db import transaction
 
 from benchmark.demo import demo_cohort_generate
 from clusterdiag.models import FACILITATORS_GROUP, User
-from diagnostic.demo import seed_demo_cluster, seed_demo_plan, seed_demo_submitted_cluster
+from diagnostic.demo import seed_demo_cluster, seed_demo_submitted_cluster
+from plans.demo import seed_demo_plan
 
 # Demo accounts only ever exist on a development machine (see the DEBUG guard below).
 DEMO_PASSWORD = "demo-cluster-2026"  # noqa: S105

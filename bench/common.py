@@ -1,0 +1,143 @@
+"""What the benchmark scripts share: where the project is, how a bench database is served
+by gunicorn in production settings, a logged-in session for the driver, and wrk.
+
+The scripts are run as files (python bench/pdf.py), so they import this module as
+`common`; bench/load/run.py puts bench/ on sys.path for that. Nothing here imports Django
+at module level: the driver side never sets Django up, only the commands run inside it do
+(setup_django()).
+
+    python bench/common.py session USER_ID    (run by login_cookie(), inside Django)
+"""
+
+import json
+import os
+import re
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+PYTHON = sys.executable
+OUT = ROOT / "bench" / "out"  # what bench/report.py reads; not committed
+TMP = Path(tempfile.gettempdir())
+PG = os.environ.get("BENCH_PG", "postgres://clusterdiag:clusterdiag@127.0.0.1:5432")
+SECRET = "bench-only-secret-not-used-anywhere-else-0123456789"
+
+
+# --- The driver side --------------------------------------------------------------------
+
+def run(args, env=None, **kwargs) -> subprocess.CompletedProcess:
+    """A command from the project's root that must succeed: manage.py, psql, a script."""
+    return subprocess.run(args, cwd=ROOT, env=env, check=True, text=True, **kwargs)
+
+
+def database_recreate(database: str) -> None:
+    """An empty database of that name, so that every run starts from the same state."""
+    run(["psql", f"{PG}/postgres", "-qc", f"DROP DATABASE IF EXISTS {database}"])
+    run(["psql", f"{PG}/postgres", "-qc", f"CREATE DATABASE {database}"])
+
+
+def django_env(database: str, **extra) -> dict:
+    """The environment of production settings on a bench database: what gunicorn, the
+    Celery worker and the scripts' own Django commands run with. The caller's
+    CELERY_BROKER_URL is dropped, so that nothing queues on a real broker unless given
+    in `extra`."""
+    env = {k: v for k, v in os.environ.items() if k not in ("CELERY_BROKER_URL",)}
+    env.update(DJANGO_SETTINGS_MODULE="clusterdiag.settings", DEBUG="false", SECRET_KEY=SECRET,
+               HTTPS="false", ALLOWED_HOSTS="127.0.0.1,localhost,testserver",
+               DATABASE_URL=f"{PG}/{database}", LOG_LEVEL="WARNING",
+               STATIC_ROOT=str(TMP / "clusterdiag-bench-static"), **extra)
+    return env
+
+
+def gunicorn(app: str, port: int, *, env=None, workers: int = 2, options=(),
+             **popen) -> subprocess.Popen:
+    """gunicorn serving `app` on 127.0.0.1:`port` from the project's root, started and not
+    waited for: the same server settings for every figure compared side by side. `options`
+    are more gunicorn arguments; `popen` goes to Popen (stdout, stderr)."""
+    return subprocess.Popen(
+        [PYTHON, "-m", "gunicorn", app, "--bind", f"127.0.0.1:{port}", "--workers",
+         str(workers), *options, "--log-level", "warning"], cwd=ROOT, env=env, **popen)
+
+
+def celery_worker(env: dict, *, loglevel: str = "WARNING", **popen) -> subprocess.Popen:
+    """One Celery worker rendering one job at a time (concurrency 1), as the figures and
+    drills assume; no mingle or gossip, so that it starts at once. `popen` goes to Popen."""
+    return subprocess.Popen(
+        [PYTHON, "-m", "celery", "-A", "clusterdiag", "worker", "--concurrency=1",
+         "--without-mingle", "--without-gossip", f"--loglevel={loglevel}"], cwd=ROOT, env=env,
+        **popen)
+
+
+def stop(process: subprocess.Popen, timeout: float = 20) -> None:
+    """Stop a server or worker this script started: SIGTERM for a clean shutdown, SIGKILL
+    when it has not ended within `timeout` seconds, so that no run leaves one behind."""
+    process.terminate()
+    try:
+        process.wait(timeout=timeout)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        process.wait(timeout=10)
+
+
+def login_cookie(user_id: int, env: dict) -> str:
+    """The Cookie header value of a logged-in session of that user, made in the database
+    of `env` by this module run as a command (so the driver needs no Django of its own)."""
+    return run([PYTHON, __file__, "session", str(user_id)], env=env,
+               capture_output=True).stdout.strip()
+
+
+def wrk(url: str, *, seconds: int, threads: int, cookie: str | None = None) -> float:
+    """Requests per second on `url` with 8 connections for `seconds`, bounded in time. A
+    single error response fails the run: a fast error page would flatter the figure."""
+    args = ["wrk", f"-t{threads}", "-c8", f"-d{seconds}s", "--timeout", "5s", url]
+    if cookie:
+        args[1:1] = ["-H", f"Cookie: {cookie}"]
+    out = subprocess.run(args, capture_output=True, text=True, check=True,
+                         timeout=seconds + 30).stdout
+    errors = re.search(r"Non-2xx or 3xx responses: (\d+)", out)
+    if errors:
+        raise SystemExit(f"{url}: {errors.group(1)} responses were errors\n{out}")
+    return float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1))
+
+
+def save_out(name: str, data: dict) -> None:
+    """bench/out/`name`, as indented JSON: what a benchmark measured, for bench/report.py."""
+    OUT.mkdir(exist_ok=True)
+    (OUT / name).write_text(json.dumps(data, indent=2))
+
+
+# --- Inside Django (the scripts re-run themselves with a command) -----------------------
+
+def setup_django() -> None:
+    """Django set up in a script run from bench/: the project's root is not on sys.path."""
+    sys.path.insert(0, str(ROOT))
+    import django
+
+    django.setup()
+
+
+def session(user_id: int) -> None:
+    """Print the cookie of a new logged-in session of that user, as the login view would
+    make it (the session hash included), so that wrk and http.client are let in."""
+    setup_django()
+    from django.conf import settings
+    from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
+    from django.contrib.sessions.backends.db import SessionStore
+
+    from clusterdiag.models import User
+
+    user = User.objects.get(pk=user_id)
+    store = SessionStore()
+    store[SESSION_KEY] = str(user.pk)
+    store[BACKEND_SESSION_KEY] = "django.contrib.auth.backends.ModelBackend"
+    store[HASH_SESSION_KEY] = user.get_session_auth_hash()
+    store.save()
+    print(f"{settings.SESSION_COOKIE_NAME}={store.session_key}")
+
+
+if __name__ == "__main__":
+    if sys.argv[1:2] != ["session"] or len(sys.argv) != 3:
+        raise SystemExit(f"usage: {sys.argv[0]} session USER_ID")
+    session(int(sys.argv[2]))

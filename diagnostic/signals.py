@@ -1,0 +1,9 @@
+"""What the diagnostic layer announces. Higher layers (the benchmark) listen: the layers
+only point down, so this app never calls them."""
+
+from django.dispatch import Signal
+
+# Sent by diagnostic_submit inside its transaction, once the diagnostic is locked, with
+# diagnostic=<the Diagnostic>. What receivers write commits or rolls back with the
+# submission.
+diagnostic_submitted = Signal()

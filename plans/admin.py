@@ -1,0 +1,254 @@
+"""The admin of the playbook (administrators) and of action plans (facilitators review plans
+here: filters, the actions inline, comments, approve or return, CSV export)."""
+
+import csv
+
+from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Count
+from django.http import HttpResponse
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from simple_history.admin import SimpleHistoryAdmin
+
+from benchmark.admin import IndexBandFilter as BaseIndexBandFilter
+from diagnostic.admin_mixins import FollowedClustersMixin, FrozenWhenInUseMixin
+
+from . import services
+from .models import (
+    Action,
+    ActionPlan,
+    ActionTemplate,
+    BarrierMeasure,
+    FundingOption,
+    Instrument,
+    Phase,
+    PlanComment,
+    PlaybookVersion,
+)
+
+
+class IndexBandFilter(BaseIndexBandFilter):
+    path = "diagnostic__score__band"
+
+
+# --- Action plans -------------------------------------------------------------------------
+
+class ActionInline(admin.TabularInline):
+    model = Action
+    extra = 0
+    fields = ["position", "title", "owner", "owner_role", "start_date", "due_date",
+              "milestone", "milestone_date", "funding", "status"]
+    readonly_fields = fields
+    can_delete = False
+    show_change_link = False
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("owner", "funding__version")
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
+class CommentInline(admin.StackedInline):
+    """Facilitators comment here; a new comment's author is whoever writes it."""
+
+    model = PlanComment
+    extra = 1
+    fields = ["action", "body", "author", "created_at"]
+    readonly_fields = ["author", "created_at"]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("author", "action")
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if db_field.name == "action":
+            plan_id = request.resolver_match.kwargs.get("object_id")
+            kwargs["queryset"] = Action.objects.filter(plan_id=plan_id).order_by("position")
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+    def has_change_permission(self, request, obj=None):
+        return False  # comments are never rewritten
+
+    def has_delete_permission(self, request, obj=None):
+        return request.user.is_superuser
+
+
+def _csv_response(name: str) -> tuple[HttpResponse, object]:
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
+    response["Content-Disposition"] = f'attachment; filename="{name}-{stamp}.csv"'
+    response.write("\ufeff")  # so that spreadsheet programs read the accents right
+    return response, csv.writer(response)
+
+
+def _safe(value) -> str:
+    """Cells a spreadsheet would run as a formula are quoted (CSV injection)."""
+    text = "" if value is None else str(value)
+    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
+
+
+@admin.register(ActionPlan)
+class ActionPlanAdmin(FollowedClustersMixin, SimpleHistoryAdmin):
+    list_display = ["cluster", "run", "status", "phase", "index_band", "start_date", "end_date",
+                    "updated_by", "updated_at"]
+    list_filter = ["status", "cluster__country", "cluster__sector", "cluster__governance",
+                   IndexBandFilter, "phase"]
+    search_fields = ["cluster__name", "cluster__region", "statement", "actions__title"]
+    list_select_related = ["cluster", "diagnostic__score", "updated_by"]
+    readonly_fields = ["cluster", "diagnostic", "playbook", "status", "phase", "statement",
+                       "start_date", "end_date", "revision", "created_by", "created_at",
+                       "updated_by", "updated_at", "submitted_at", "decided_at"]
+    exclude = ["strategy"]
+    inlines = [ActionInline, CommentInline]
+    actions = ["approve", "request_changes", "export_plans_csv", "export_actions_csv"]
+    date_hierarchy = "updated_at"
+
+    def get_search_results(self, request, queryset, search_term):
+        queryset, _duplicates = super().get_search_results(request, queryset, search_term)
+        return queryset.distinct() if search_term else queryset, False
+
+    @admin.display(description=_("run"), ordering="diagnostic__run")
+    def run(self, obj):
+        return obj.diagnostic.run
+
+    @admin.display(description=_("index band"), ordering="diagnostic__score__band")
+    def index_band(self, obj):
+        score = getattr(obj.diagnostic, "score", None)
+        return f"{score.band} ({score.overall:.0f})" if score else "—"
+
+    def has_change_permission(self, request, obj=None):
+        # Facilitators "change" a plan only by adding comments; the fields are read-only.
+        return super().has_change_permission(request, obj) or request.user.has_perm(
+            "plans.review_actionplan")
+
+    def save_formset(self, request, form, formset, change):
+        comments = formset.save(commit=False)
+        for comment in comments:
+            services.comment_add(plan=form.instance, user=request.user, body=comment.body,
+                                      action=comment.action)
+        formset.save_m2m()
+
+    def _transition(self, request, queryset, to_status):
+        for plan in queryset.select_related("cluster"):
+            try:
+                services.plan_transition(plan=plan, user=request.user, to_status=to_status,
+                                              comment=request.POST.get("comment", ""))
+            except (PermissionDenied, ValidationError) as error:
+                text = " ".join(getattr(error, "messages", [])) or _(
+                    "This step is not possible for you now.")
+                messages.error(request, f"{plan}: {text}")
+            else:
+                messages.success(request, _("%(plan)s: %(status)s.") % {
+                    "plan": plan, "status": ActionPlan.Status(to_status).label})
+
+    @admin.action(description=_("Approve the selected plans"),
+                  permissions=["review"])
+    def approve(self, request, queryset):
+        self._transition(request, queryset, ActionPlan.Status.APPROVED)
+
+    @admin.action(description=_("Ask for changes (write the reason as a comment first)"),
+                  permissions=["review"])
+    def request_changes(self, request, queryset):
+        for plan in queryset:
+            latest = plan.comments.filter(author=request.user).order_by("-created_at").first()
+            if latest is None or (plan.decided_at and latest.created_at < plan.decided_at):
+                messages.error(request, _("%(plan)s: write a comment saying what should change "
+                                          "first.") % {"plan": plan})
+                continue
+            try:
+                services.plan_transition(plan=plan, user=request.user,
+                                              to_status=ActionPlan.Status.CHANGES_REQUESTED,
+                                              comment=latest.body)
+            except (PermissionDenied, ValidationError):
+                messages.error(request, _("%(plan)s: this step is not possible now.") % {
+                    "plan": plan})
+            else:
+                messages.success(request, _("%(plan)s: changes requested.") % {"plan": plan})
+
+    def has_review_permission(self, request):
+        return request.user.has_perm("plans.review_actionplan")
+
+    @admin.action(description=_("Export the selected plans as CSV"))
+    def export_plans_csv(self, request, queryset):
+        response, writer = _csv_response("plans")
+        writer.writerow([_("plan"), _("cluster"), _("country"), _("sector"), _("governance"),
+                         _("status"), _("starting phase"), _("plan start"), _("plan end"),
+                         _("index"), _("index band"), _("actions"), _("last change")])
+        plans = queryset.select_related("cluster", "diagnostic__score").order_by("pk")
+        counts = dict(Action.objects.filter(plan__in=plans).values_list("plan")
+                      .annotate(n=Count("pk")))
+        for plan in plans:
+            score = getattr(plan.diagnostic, "score", None)
+            writer.writerow([_safe(v) for v in [
+                plan.pk, plan.cluster.name, plan.cluster.country.code, plan.cluster.sector,
+                plan.cluster.governance, plan.status, plan.phase, plan.start_date,
+                plan.end_date, f"{score.overall:.1f}" if score else "",
+                score.band if score else "", counts.get(plan.pk, 0),
+                timezone.localtime(plan.updated_at).isoformat(timespec="seconds")]])
+        return response
+
+    @admin.action(description=_("Export the actions of the selected plans as CSV"))
+    def export_actions_csv(self, request, queryset):
+        response, writer = _csv_response("actions")
+        writer.writerow([_("plan"), _("cluster"), _("position"), _("action"), _("owner"),
+                         _("start"), _("due"), _("target countries"), _("target markets"),
+                         _("milestone"), _("milestone date"), _("funding source"),
+                         _("indicator"), _("status")])
+        actions = (Action.objects.filter(plan__in=queryset)
+                   .select_related("plan__cluster", "owner", "funding")
+                   .order_by("plan_id", "position", "pk"))
+        for action in actions.iterator(chunk_size=2000):
+            writer.writerow([_safe(v) for v in [
+                action.plan_id, action.plan.cluster.name, action.position, action.title,
+                action.owner_display, action.start_date, action.due_date,
+                " ".join(c.code for c in action.target_countries), action.target_markets,
+                action.milestone, action.milestone_date or "",
+                action.funding.title_en if action.funding else "", action.indicator,
+                action.status]])
+        return response
+
+
+# --- The playbook (administrators) ------------------------------------------------------------
+
+@admin.register(PlaybookVersion)
+class PlaybookVersionAdmin(FrozenWhenInUseMixin, admin.ModelAdmin):
+    list_display = ["code", "is_published", "published_at", "created_at"]
+    actions = ["copy_as_new_version"]
+
+    def version_of(self, obj):
+        return obj
+
+    @admin.action(description=_("Copy as a new, unpublished version"))
+    def copy_as_new_version(self, request, queryset):
+        for version in queryset:
+            copy = services.playbook_version_copy(version=version)
+            messages.success(request, _("Created version %(code)s.") % {"code": copy.code})
+
+
+class PlaybookItemAdmin(FrozenWhenInUseMixin, admin.ModelAdmin):
+    list_display = ["key", "version", "position", "title_en", "title_fr"]
+    list_filter = ["version"]
+    search_fields = ["key", "title_en", "title_fr", "description_en", "description_fr"]
+    list_select_related = ["version"]
+
+
+for model in (Phase, FundingOption):
+    admin.site.register(model, PlaybookItemAdmin)
+
+
+@admin.register(Instrument)
+class InstrumentAdmin(PlaybookItemAdmin):
+    filter_horizontal = ["phases"]
+
+
+@admin.register(BarrierMeasure)
+class BarrierMeasureAdmin(PlaybookItemAdmin):
+    filter_horizontal = ["instruments"]
+
+
+@admin.register(ActionTemplate)
+class ActionTemplateAdmin(PlaybookItemAdmin):
+    list_display = ["key", "version", "phase", "instrument", "duration_months", "title_en"]
+    list_filter = ["version", "phase__key"]
+    list_select_related = ["version", "phase", "instrument"]

@@ -1,0 +1,49 @@
+"""What the plan pages (and the PDF) show, built from a plan in a fixed number of queries."""
+
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from benchmark import charts
+from benchmark.models import ScoringMethod
+
+from .models import ActionPlan
+from .playbook.load import playbook_as_dict
+from .strategy import Wording, describe
+
+
+def plan_actions(plan: ActionPlan) -> list:
+    return list(plan.actions.select_related("owner", "funding").order_by("position", "pk"))
+
+
+def _label(position: int, title: str) -> str:
+    short = title if len(title) <= 42 else title[:40] + "…"
+    return f"{position}. {short}"
+
+
+def plan_timeline_figure(plan: ActionPlan, actions: list | None = None) -> dict:
+    """The plotly figure of the agenda, the same on the site and in the PDF."""
+    actions = plan_actions(plan) if actions is None else actions
+    rows = [charts.TimelineRow(
+        label=_label(i, a.title), start=a.start_date.isoformat(), due=a.due_date.isoformat(),
+        status=a.status, status_label=a.get_status_display(), milestone=a.milestone,
+        milestone_date=a.milestone_date.isoformat() if a.milestone_date else None)
+        for i, a in enumerate(actions, start=1)]
+    return charts.plan_timeline(rows=rows, plan_start=plan.start_date.isoformat(),
+                                plan_end=plan.end_date.isoformat(), milestone_name=_("milestone"),
+                                today=timezone.localdate().isoformat(), today_name=_("today"))
+
+
+def milestones(actions: list) -> list:
+    """The milestones in date order, with their action."""
+    return sorted((a for a in actions if a.milestone), key=lambda a: (
+        a.milestone_date is None, a.milestone_date or a.due_date, a.position))
+
+
+def strategy_view(plan: ActionPlan) -> dict:
+    """The plan's strategy as generated, with its "why", in the user's language."""
+    playbook = playbook_as_dict(plan.playbook)
+    score = getattr(plan.diagnostic, "score", None)
+    method = score.method.definition if score else (
+        ScoringMethod.objects.filter(is_current=True).values_list("definition", flat=True)
+        .first())
+    return describe(plan.strategy, playbook, Wording(plan.diagnostic, method, playbook))

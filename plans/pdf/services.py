@@ -1,0 +1,210 @@
+"""The PDF jobs: request (web), run (worker), sweep (beat and worker start-up).
+
+The job row is the outbox. A request writes it in its transaction and sends the task only
+once that has committed; a broker that is down or hung fails the send within about a
+second (BROKER_TIMEOUT_SECONDS) and the job simply stays queued until the sweeper sends it
+again. The task may therefore arrive twice, or after a worker died half-way: running a job
+is idempotent (a row lock decides who renders; a finished job is never rendered again) and
+the file is written to a temporary name and moved into place in one step."""
+
+import logging
+import os
+import tempfile
+from datetime import timedelta
+from pathlib import Path
+
+from django.conf import settings
+from django.db import transaction
+from django.utils import timezone
+
+from clusterdiag.queue import send_task_on_commit
+
+from ..models import ActionPlan, PdfJob
+from ..models.pdf import private_storage
+from . import render
+
+logger = logging.getLogger(__name__)
+Status = PdfJob.Status
+
+
+# --- Files ------------------------------------------------------------------------------------
+
+RENDER_TASK = "plans.pdf.tasks.render_plan_pdf"
+
+
+def file_path(job: PdfJob) -> Path:
+    return Path(private_storage().path(job.storage_name))
+
+
+def write_atomically(path: Path, content: bytes) -> None:
+    """Readers see the old file or the whole new one; a process killed half-way leaves a
+    temporary file in tmp/ (swept later), never a truncated PDF under the real name."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    temp_dir = Path(private_storage().path("tmp"))
+    temp_dir.mkdir(parents=True, exist_ok=True)
+    fd, temp = tempfile.mkstemp(dir=temp_dir, suffix=".part")
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(content)
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.replace(temp, path)  # same file system: tmp/ is under the same root
+    except BaseException:
+        Path(temp).unlink(missing_ok=True)
+        raise
+
+
+# --- The web side -----------------------------------------------------------------------------
+
+def current_job(*, plan: ActionPlan, language: str) -> PdfJob | None:
+    return PdfJob.objects.filter(plan=plan, revision=plan.revision, language=language).first()
+
+
+@transaction.atomic
+def pdf_request(*, plan: ActionPlan, user, language: str) -> PdfJob:
+    """The job of the plan's current version in this language: the existing one (its file
+    is reused), or a new one sent to the worker once the transaction has committed."""
+    job, created = PdfJob.objects.get_or_create(
+        plan=plan, revision=plan.revision, language=language,
+        defaults={"requested_by": user, "sent_at": timezone.now()})
+    if not created and job.status != Status.FAILED:
+        return job
+    if not created:  # asked again after a failure: try once more
+        job.status, job.error, job.sent_at, job.requested_by = \
+            Status.QUEUED, "", timezone.now(), user
+        job.save(update_fields=["status", "error", "sent_at", "requested_by"])
+    # A broker that is down does not fail the request: the sweeper sends it later.
+    send_task_on_commit(RENDER_TASK, job_id=job.pk)
+    return job
+
+
+# --- The worker side --------------------------------------------------------------------------
+
+def _running_timeout() -> timedelta:
+    return timedelta(seconds=settings.PDF_RUNNING_TIMEOUT_SECONDS)
+
+
+@transaction.atomic
+def _claim(*, job_id: int, task_id: str) -> PdfJob | None:
+    """Take the job if nobody else is rendering it. The same task delivered again (its
+    worker died) takes its own job back at once; another task only once the holder has
+    been silent for longer than any render may last."""
+    job = PdfJob.objects.select_for_update().filter(pk=job_id).first()
+    if job is None or job.status in (Status.DONE, Status.FAILED):
+        return None
+    if (job.status == Status.RUNNING and job.task_id != task_id
+            and job.started_at > timezone.now() - _running_timeout()):
+        return None
+    job.status, job.task_id, job.started_at = Status.RUNNING, task_id, timezone.now()
+    job.attempts += 1
+    job.save(update_fields=["status", "task_id", "started_at", "attempts"])
+    return job
+
+
+@transaction.atomic
+def _finish(*, job: PdfJob, rendered: render.RenderedPdf | None, error: str = ""
+            ) -> PdfJob | None:
+    """Record the outcome. None when the job is no longer wanted: deleted (its plan, or a
+    later version, replaced it) or overtaken by a later version that was done first."""
+    current = PdfJob.objects.select_for_update().filter(pk=job.pk).first()
+    if current is None or current.status == Status.DONE:
+        return current
+    current.finished_at = timezone.now()
+    if rendered is None:
+        current.status, current.error = Status.FAILED, error[:500]
+        current.save(update_fields=["status", "error", "finished_at"])
+        return current
+    if PdfJob.objects.filter(plan_id=current.plan_id, language=current.language,
+                             revision__gt=current.revision, status=Status.DONE).exists():
+        current.delete()
+        return None
+    current.status, current.file_name = Status.DONE, current.storage_name
+    current.size, current.pages = len(rendered.content), rendered.pages
+    current.save(update_fields=["status", "file_name", "size", "pages", "finished_at"])
+    # A changed plan gets a new file; the earlier versions in this language go, with their
+    # files (PdfJob's post_delete). A job still rendering one of them finds its row gone and drops
+    # its file.
+    PdfJob.objects.filter(plan_id=current.plan_id, language=current.language,
+                          revision__lt=current.revision).delete()
+    return current
+
+
+def pdf_job_run(*, job_id: int, task_id: str) -> str:
+    """Render and store one job, at most once. Returns what happened, for the logs."""
+    job = _claim(job_id=job_id, task_id=task_id)
+    if job is None:
+        return "skipped"
+    try:
+        rendered = render.plan_pdf(plan_id=job.plan_id, language=job.language)
+    except ActionPlan.DoesNotExist:
+        return "skipped"
+    except Exception as exc:  # a bug or bad data: record it rather than retry for ever
+        logger.exception("PDF job %s failed", job_id)
+        _finish(job=job, rendered=None, error=f"{exc.__class__.__name__}: {exc}")
+        return "failed"
+    write_atomically(file_path(job), rendered.content)
+    finished = _finish(job=job, rendered=rendered)
+    if finished is None:
+        private_storage().delete(job.storage_name)
+        return "dropped"
+    return finished.status
+
+
+# --- The sweeper ------------------------------------------------------------------------------
+
+MAX_ATTEMPTS = 5
+
+
+def pdf_jobs_sweep(*, now=None) -> dict:
+    """Send again every job that waited too long: queued (the broker was down when it was
+    asked for) or running with a silent worker (killed). Run by Celery beat every
+    PDF_SWEEP_SECONDS and once when a worker starts. Jobs that keep failing stop."""
+    now = now or timezone.now()
+    stale_queued = now - timedelta(seconds=settings.PDF_SWEEP_SECONDS)
+    stale_running = now - _running_timeout()
+    resent, given_up = [], 0
+    with transaction.atomic():
+        jobs = list(PdfJob.objects.select_for_update(skip_locked=True).filter(
+            status__in=[Status.QUEUED, Status.RUNNING]).order_by("pk"))
+        for job in jobs:
+            waited = (job.sent_at or job.created_at) < stale_queued
+            if job.status == Status.RUNNING:
+                waited = waited and (job.started_at is None or job.started_at < stale_running)
+            if not waited:
+                continue
+            if job.attempts >= MAX_ATTEMPTS:
+                job.status, job.error, job.finished_at = \
+                    Status.FAILED, "gave up after repeated attempts", now
+                job.save(update_fields=["status", "error", "finished_at"])
+                given_up += 1
+                continue
+            job.sent_at = now
+            job.save(update_fields=["sent_at"])
+            resent.append(job.pk)
+        for job_id in resent:
+            send_task_on_commit(RENDER_TASK, job_id=job_id)
+    removed = _sweep_files(older_than=stale_running)
+    return {"resent": len(resent), "given_up": given_up, "files_removed": removed}
+
+
+def _sweep_files(*, older_than) -> int:
+    """Temporary files left by a worker killed while writing, and orphans: PDFs that no job
+    row names any more (the process that deleted the row died before its on-commit removal
+    ran). Only files older than any render may last, so a file just written by a worker
+    that has not recorded it yet is left alone."""
+    storage = private_storage()
+    root = Path(storage.location)
+    named = {PdfJob.name_for(*row) for row in
+             PdfJob.objects.values_list("plan_id", "revision", "language")}
+    candidates = list((root / "tmp").glob("*.part"))
+    candidates += [path for path in (root / "pdf").glob("plan-*/*.pdf")
+                   if path.relative_to(root).as_posix() not in named]
+    removed = 0
+    for path in candidates:
+        try:
+            if path.stat().st_mtime < older_than.timestamp():
+                path.unlink()
+                removed += 1
+        except FileNotFoundError:
+            continue
+    return removed

@@ -1,0 +1,98 @@
+"""Load a playbook version from its JSON file, and read a stored version back as the plain
+dict that plans.rules works on.
+
+Used by migrations with their historical models, so the loader takes the app registry as a
+parameter and calls no model method. A version already stored is never edited in place."""
+
+import json
+from pathlib import Path
+
+from django.apps import apps as global_apps
+from django.utils import timezone
+
+DATA_DIR = Path(__file__).resolve().parent
+
+
+def read_version_file(name: str) -> dict:
+    return json.loads((DATA_DIR / name).read_text(encoding="utf-8"))
+
+
+def _texts(item: dict, *names: str) -> dict:
+    return {f"{name}_{lang}": item.get(name, {}).get(lang, "")
+            for name in names for lang in ("en", "fr")}
+
+
+def playbook_load(*, data: dict, apps=global_apps, publish: bool = True):
+    models = {name: apps.get_model("plans", name) for name in (
+        "PlaybookVersion", "Phase", "Instrument", "BarrierMeasure", "FundingOption",
+        "ActionTemplate")}
+    existing = models["PlaybookVersion"].objects.filter(code=data["version"]).first()
+    if existing is not None:
+        return existing
+    version = models["PlaybookVersion"].objects.create(
+        code=data["version"], is_published=publish,
+        published_at=timezone.now() if publish else None)
+    phases = {}
+    for position, item in enumerate(data["phases"], start=1):
+        phases[item["key"]] = models["Phase"].objects.create(
+            version=version, key=item["key"], position=position,
+            **_texts(item, "title", "description"))
+    instruments = {}
+    for position, item in enumerate(data["instruments"], start=1):
+        instrument = models["Instrument"].objects.create(
+            version=version, key=item["key"], position=position,
+            **_texts(item, "title", "description"))
+        instrument.phases.set([phases[key] for key in item["phases"]])
+        instruments[item["key"]] = instrument
+    for position, item in enumerate(data["barrier_measures"], start=1):
+        measure = models["BarrierMeasure"].objects.create(
+            version=version, key=item["barrier"], position=position,
+            **_texts(item, "title", "description"))
+        measure.instruments.set([instruments[key] for key in item.get("instruments", [])])
+    for position, item in enumerate(data["funding_options"], start=1):
+        models["FundingOption"].objects.create(
+            version=version, key=item["key"], position=position,
+            study_options=item.get("study_options", []), **_texts(item, "title", "description"))
+    for position, item in enumerate(data["action_templates"], start=1):
+        models["ActionTemplate"].objects.create(
+            version=version, key=item["key"], position=position, phase=phases[item["phase"]],
+            instrument=instruments.get(item.get("instrument")),
+            duration_months=item["duration_months"],
+            **_texts(item, "title", "description", "owner_role", "milestone", "indicator"))
+    return version
+
+
+def _localized(obj, *names: str) -> dict:
+    return {name: {"en": getattr(obj, f"{name}_en"), "fr": getattr(obj, f"{name}_fr")}
+            for name in names}
+
+
+def playbook_as_dict(version) -> dict:
+    """The stored version in the shape of playbook/v1.json (for the strategy rules).
+    Five queries, whatever the size of the playbook."""
+    phases = list(version.phases.order_by("position"))
+    instruments = list(version.instruments.order_by("position").prefetch_related("phases"))
+    measures = list(version.barriermeasures.order_by("position")
+                    .prefetch_related("instruments"))
+    funding = list(version.fundingoptions.order_by("position"))
+    templates = list(version.actiontemplates.order_by("position")
+                     .select_related("phase", "instrument"))
+    return {
+        "version": version.code,
+        "phases": [{"key": p.key, **_localized(p, "title", "description")} for p in phases],
+        "instruments": [
+            {"key": i.key, "phases": [p.key for p in i.phases.all()],
+             **_localized(i, "title", "description")} for i in instruments],
+        "barrier_measures": [
+            {"barrier": m.key, "instruments": [i.key for i in m.instruments.all()],
+             **_localized(m, "title", "description")} for m in measures],
+        "funding_options": [
+            {"key": f.key, "study_options": list(f.study_options), "id": f.pk,
+             **_localized(f, "title", "description")} for f in funding],
+        "action_templates": [
+            {"key": t.key, "phase": t.phase.key,
+             "instrument": t.instrument.key if t.instrument_id else None,
+             "duration_months": t.duration_months,
+             **_localized(t, "title", "description", "owner_role", "milestone", "indicator")}
+            for t in templates],
+    }

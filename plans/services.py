@@ -1,0 +1,370 @@
+"""Every write of a strategy's action plan goes through these functions: generation, edits
+with optimistic concurrency, comments and the review workflow."""
+
+from dataclasses import dataclass
+
+from dateutil.relativedelta import relativedelta
+from django.conf import settings
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.mail import send_mail
+from django.db import transaction
+from django.db.models import F, Max
+from django.template.loader import render_to_string
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import override
+
+from clusterdiag.language import active_language
+from diagnostic.models import Diagnostic, Membership
+
+from .access import is_reviewer, is_team
+from .models import (
+    Action,
+    ActionPlan,
+    PlanComment,
+    PlanTransition,
+    PlaybookVersion,
+)
+from .playbook.load import playbook_as_dict, playbook_load
+from .rules import PHASES
+from .strategy import strategy_for_diagnostic
+
+Status = ActionPlan.Status
+MIN_PLAN_MONTHS = 12
+# Who may move a plan from one status to another.
+TEAM_TRANSITIONS = {(Status.DRAFT, Status.SUBMITTED), (Status.CHANGES_REQUESTED, Status.SUBMITTED)}
+REVIEWER_TRANSITIONS = {(Status.SUBMITTED, Status.CHANGES_REQUESTED),
+                        (Status.SUBMITTED, Status.APPROVED),
+                        (Status.APPROVED, Status.CHANGES_REQUESTED)}
+
+
+@dataclass
+class PlanConflict(Exception):
+    """Someone saved the same thing since the form was loaded."""
+
+    updated_by: object
+    updated_at: object
+
+    def message(self) -> str:
+        return _("This was changed meanwhile by %(who)s at %(when)s. Reload the page to see "
+                 "their version, then make your change again.") % {
+            "who": self.updated_by or _("someone"),
+            "when": timezone.localtime(self.updated_at).strftime("%H:%M:%S")}
+
+
+class PlanLocked(Exception):
+    """The plan is with its facilitator or approved: it cannot be edited now."""
+
+
+def _save(instance, user, **kwargs) -> None:
+    """Save with the author recorded on the row and in its history, also outside a request
+    (admin actions, tasks, the demo)."""
+    instance.updated_by = user
+    instance._history_user = user
+    instance.save(**kwargs)
+
+
+# --- Generation ---------------------------------------------------------------------------
+
+def _chosen_templates(strategy, playbook: dict) -> list[dict]:
+    """Templates of the starting phase, then those of the next phase that serve a
+    recommended instrument, then the funding plan when funding is recommended."""
+    phase_index = PHASES.index(strategy.phase)
+    next_phase = PHASES[phase_index + 1] if phase_index + 1 < len(PHASES) else None
+    instruments = {r.key for r in strategy.recommendations if r.kind == "instrument"}
+    wants_funding = any(r.kind == "funding" for r in strategy.recommendations)
+
+    def wanted(template):
+        if template["phase"] == strategy.phase:
+            return True
+        if template["phase"] == next_phase and template["instrument"] in instruments:
+            return True
+        return template["key"] == "funding_plan" and wants_funding
+
+    return [template for template in playbook["action_templates"] if wanted(template)]
+
+
+def _template_recommendation(template: dict, strategy) -> str:
+    for recommendation in strategy.recommendations:
+        if recommendation.kind == "instrument" and recommendation.key == template["instrument"]:
+            return f"instrument:{recommendation.key}"
+    return f"phase:{template['phase']}"
+
+
+def draft_actions(*, strategy, playbook: dict, answers: dict, start_date, language: str
+                  ) -> list[dict]:
+    """The draft actions as plain field values (pure: no database)."""
+    top_funding = next((r.key for r in strategy.recommendations if r.kind == "funding"), None)
+    funding_ids = {f["key"]: f.get("id") for f in playbook["funding_options"]}
+    countries = list(answers.get("target_countries") or [])
+    markets = str(answers.get("target_markets") or "")[:500]
+    actions = []
+    in_group = {False: 0, True: 0}
+    for position, template in enumerate(_chosen_templates(strategy, playbook), start=1):
+        later_phase = template["phase"] != strategy.phase and template["key"] != "funding_plan"
+        # Two actions start each month; the next phase's actions start half a year in.
+        offset = (6 if later_phase else 0) + in_group[later_phase] // 2
+        in_group[later_phase] += 1
+        start = start_date + relativedelta(months=offset)
+        due = start + relativedelta(months=template["duration_months"])
+        needs_funding = template["instrument"] == "transnational_calls" or \
+            template["key"] == "funding_plan"
+        actions.append({
+            "position": position, "template_key": template["key"],
+            "recommendation": _template_recommendation(template, strategy),
+            "title": template["title"][language], "description": template["description"][language],
+            "owner_role": template["owner_role"][language], "start_date": start, "due_date": due,
+            "target_countries": countries, "target_markets": markets,
+            "milestone": template["milestone"][language], "milestone_date": due,
+            "indicator": template["indicator"][language],
+            "funding_id": funding_ids.get(top_funding) if needs_funding else None,
+        })
+    return actions
+
+
+def plan_end(start_date, actions: list[dict]):
+    latest = max((a["due_date"] for a in actions), default=start_date)
+    return max(latest, start_date + relativedelta(months=MIN_PLAN_MONTHS))
+
+
+@transaction.atomic
+def plan_generate(*, diagnostic: Diagnostic, user, start_date) -> ActionPlan:
+    """A draft plan from the diagnostic's strategy. Generating twice returns the plan made
+    the first time (one plan per diagnostic run)."""
+    locked = Diagnostic.objects.select_for_update().select_related("cluster").get(
+        pk=diagnostic.pk)
+    existing = ActionPlan.objects.filter(diagnostic=locked).first()
+    if existing is not None:
+        return existing
+    if not locked.is_locked:
+        raise ValidationError(_("Submit the diagnostic before making its plan."))
+    context = strategy_for_diagnostic(locked)
+    language = active_language()
+    actions = draft_actions(strategy=context.strategy, playbook=context.playbook,
+                            answers=context.answers, start_date=start_date, language=language)
+    plan = ActionPlan(
+        cluster=locked.cluster, diagnostic=locked, playbook=context.version,
+        phase=context.strategy.phase, strategy=context.as_json(),
+        statement=context.statement(language), start_date=start_date,
+        end_date=plan_end(start_date, actions), created_by=user)
+    _save(plan, user)
+    for values in actions:
+        _save(Action(plan=plan, **values), user)
+    return plan
+
+
+# --- Edits ----------------------------------------------------------------------------------
+
+def _claim_plan(plan: ActionPlan, user, revision: int | None = None) -> ActionPlan:
+    """Bump the plan's revision if it is still editable (and still at `revision`, when
+    given). The UPDATE locks the row, so racing saves queue here and the later one fails."""
+    claimed = ActionPlan.objects.filter(pk=plan.pk, status__in=[Status.DRAFT,
+                                                                Status.CHANGES_REQUESTED])
+    if revision is not None:
+        claimed = claimed.filter(revision=revision)
+    if not claimed.update(revision=F("revision") + 1, updated_by=user,
+                          updated_at=timezone.now()):
+        current = ActionPlan.objects.select_related("updated_by").get(pk=plan.pk)
+        if not current.is_editable:
+            raise PlanLocked
+        raise PlanConflict(current.updated_by, current.updated_at)
+    return ActionPlan.objects.get(pk=plan.pk)
+
+
+@transaction.atomic
+def plan_update(*, plan: ActionPlan, user, revision: int, statement: str, start_date,
+                end_date) -> ActionPlan:
+    """Change the statement or the period. Moving the start moves every action with it,
+    so the agenda keeps its shape."""
+    current = _claim_plan(plan, user, revision)
+    shift = start_date - current.start_date
+    if shift:
+        for action in current.actions.all():
+            action.start_date += shift
+            action.due_date += shift
+            if action.milestone_date:
+                action.milestone_date += shift
+            action.revision += 1
+            _save(action, user)
+    outside = current.actions.filter(due_date__gt=end_date).count() + \
+        current.actions.filter(milestone_date__gt=end_date).count()
+    if end_date <= start_date:
+        raise ValidationError({"end_date": _("The plan must end after it starts.")})
+    if outside:
+        raise ValidationError({"end_date": _(
+            "Some actions or milestones end after this date. Move them first, or choose a "
+            "later end.")})
+    current.statement, current.start_date, current.end_date = statement, start_date, end_date
+    current.full_clean(exclude=["strategy"])
+    _save(current, user)
+    return current
+
+
+def _check_dates(plan: ActionPlan, fields: dict) -> None:
+    errors = {}
+    start, due, milestone = fields["start_date"], fields["due_date"], fields.get("milestone_date")
+    if due < start:
+        errors["due_date"] = _("The due date must be on or after the start date.")
+    if not plan.start_date <= start <= plan.end_date:
+        errors["start_date"] = _("Start inside the plan period (%(start)s – %(end)s).")
+    if not plan.start_date <= due <= plan.end_date:
+        errors["due_date"] = _("Be due inside the plan period (%(start)s – %(end)s).")
+    if milestone and not plan.start_date <= milestone <= plan.end_date:
+        errors["milestone_date"] = _("The milestone must fall inside the plan period "
+                                     "(%(start)s – %(end)s).")
+    if errors:
+        period = {"start": plan.start_date.isoformat(), "end": plan.end_date.isoformat()}
+        raise ValidationError({k: v % period if "%(" in v else v for k, v in errors.items()})
+
+
+def _check_owner(plan: ActionPlan, fields: dict) -> None:
+    owner = fields.get("owner")
+    if owner is not None and not Membership.objects.filter(cluster_id=plan.cluster_id,
+                                                           user=owner).exists():
+        raise ValidationError({"owner": _("The owner must be a member of the cluster's team.")})
+    if owner is None and not fields.get("owner_role", "").strip():
+        raise ValidationError({"owner_role": _("Name a team member or a role as the owner.")})
+    funding = fields.get("funding")
+    if funding is not None and funding.version_id != plan.playbook_id:
+        raise ValidationError({"funding": _("Choose a funding source of this plan's playbook.")})
+
+
+@transaction.atomic
+def action_add(*, plan: ActionPlan, user, fields: dict) -> Action:
+    """A new action at the end of the list. It overwrites nothing, so it needs no revision."""
+    current = _claim_plan(plan, user)
+    _check_dates(current, fields)
+    _check_owner(current, fields)
+    position = (current.actions.aggregate(last=Max("position"))["last"] or 0) + 1
+    action = Action(plan=current, position=position, **fields)
+    action.full_clean()
+    _save(action, user)
+    return action
+
+
+@transaction.atomic
+def action_update(*, action: Action, user, revision: int, fields: dict) -> Action:
+    """Save an action's fields if nobody saved it since `revision` was read."""
+    plan = _claim_plan(action.plan, user)
+    if not Action.objects.filter(pk=action.pk, revision=revision).update(
+            revision=F("revision") + 1):
+        current = Action.objects.select_related("updated_by").get(pk=action.pk)
+        raise PlanConflict(current.updated_by, current.updated_at)
+    _check_dates(plan, fields)
+    _check_owner(plan, fields)
+    current = Action.objects.get(pk=action.pk)
+    for name, value in fields.items():
+        setattr(current, name, value)
+    current.full_clean()
+    _save(current, user)
+    return current
+
+
+@transaction.atomic
+def action_delete(*, action: Action, user, revision: int) -> None:
+    _claim_plan(action.plan, user)
+    current = Action.objects.filter(pk=action.pk, revision=revision).first()
+    if current is None:
+        latest = Action.objects.select_related("updated_by").get(pk=action.pk)
+        raise PlanConflict(latest.updated_by, latest.updated_at)
+    current._history_user = user
+    current.delete()
+
+
+@transaction.atomic
+def action_move(*, action: Action, user, direction: int) -> None:
+    """Swap the action with its neighbour above (-1) or below (+1)."""
+    plan = _claim_plan(action.plan, user)
+    ordered = list(plan.actions.order_by("position", "pk"))
+    index = next(i for i, a in enumerate(ordered) if a.pk == action.pk)
+    other = index + direction
+    if not 0 <= other < len(ordered):
+        return
+    ordered[index], ordered[other] = ordered[other], ordered[index]
+    for position, item in enumerate(ordered, start=1):
+        if item.position != position:
+            item.position = position
+            _save(item, user, update_fields=["position", "updated_by", "updated_at"])
+
+
+# --- Review -----------------------------------------------------------------------------------
+
+def allowed_transitions(plan: ActionPlan, user) -> list[str]:
+    allowed = set()
+    if is_team(plan, user):
+        allowed |= {to for (frm, to) in TEAM_TRANSITIONS if frm == plan.status}
+    if is_reviewer(plan, user):
+        allowed |= {to for (frm, to) in REVIEWER_TRANSITIONS if frm == plan.status}
+    return sorted(allowed)
+
+
+def _notify(plan: ActionPlan, transition: PlanTransition, comment: PlanComment | None) -> None:
+    team = list(plan.cluster.memberships.select_related("user").values_list(
+        "user__email", "user__language"))
+    reviewers = list(plan.cluster.facilitators.values_list("email", "language"))
+    recipients = team + (reviewers if transition.to_status == Status.SUBMITTED else [])
+    path = plan.get_absolute_url()
+
+    def send():
+        for email, language in recipients:
+            with override(language or None):
+                context = {"plan": plan, "transition": transition, "comment": comment,
+                           "status": Status(transition.to_status).label, "path": path,
+                           "site_url": settings.SITE_URL}
+                send_mail(subject=render_to_string("plans/emails/review-subject.txt",
+                                                   context).strip(),
+                          message=render_to_string("plans/emails/review-body.txt", context),
+                          from_email=None, recipient_list=[email])
+
+    transaction.on_commit(send)
+
+
+@transaction.atomic
+def plan_transition(*, plan: ActionPlan, user, to_status: str, comment: str = "",
+                    revision: int | None = None) -> ActionPlan:
+    """Move the plan through its review. Only the team submits; only a facilitator who
+    follows the cluster (or an administrator) returns or approves it."""
+    current = ActionPlan.objects.select_for_update().get(pk=plan.pk)
+    if to_status not in allowed_transitions(current, user):
+        raise PermissionDenied(_("This step is not possible for you now."))
+    if revision is not None and revision != current.revision:
+        raise PlanConflict(current.updated_by, current.updated_at)
+    if to_status == Status.SUBMITTED and not current.actions.exists():
+        raise ValidationError(_("Add at least one action before submitting the plan."))
+    if to_status == Status.CHANGES_REQUESTED and not comment.strip():
+        raise ValidationError({"comment": _("Say what should change.")})
+    note = PlanComment.objects.create(plan=current, author=user, body=comment.strip()) \
+        if comment.strip() else None
+    transition = PlanTransition.objects.create(plan=current, from_status=current.status,
+                                               to_status=to_status, by=user, comment=note)
+    current.status = to_status
+    now = timezone.now()
+    if to_status == Status.SUBMITTED:
+        current.submitted_at = now
+    else:
+        current.decided_at = now
+    current.revision += 1
+    _save(current, user)
+    _notify(current, transition, note)
+    return current
+
+
+@transaction.atomic
+def comment_add(*, plan: ActionPlan, user, body: str, action: Action | None = None
+                ) -> PlanComment:
+    if not (is_team(plan, user) or is_reviewer(plan, user)):
+        raise PermissionDenied
+    if action is not None and action.plan_id != plan.pk:
+        raise ValidationError({"action": _("Choose an action of this plan.")})
+    body = body.strip()
+    if not body:
+        raise ValidationError({"body": _("Write a comment.")})
+    return PlanComment.objects.create(plan=plan, author=user, body=body, action=action)
+
+
+@transaction.atomic
+def playbook_version_copy(*, version: PlaybookVersion) -> PlaybookVersion:
+    """A new unpublished copy for an administrator to edit and publish: a version that plans
+    were made from is never edited in place."""
+    code = f"{version.code}-copy{PlaybookVersion.objects.count() + 1}"
+    return playbook_load(data={**playbook_as_dict(version), "version": code}, publish=False)
