@@ -24,5 +24,8 @@ urlpatterns = [
     path("accounts/", include("django.contrib.auth.urls")),
     path("", include("diagnostic.urls")),
     path("", include("benchmark.urls")),
+    # Before the admin's own "View on site" (same address): that one is not scoped.
+    path("admin/r/<path:content_type_id>/<path:object_id>/",
+         admin.site.admin_view(views.admin_view_on_site)),
     path("admin/", admin.site.urls),
 ]
