@@ -6,6 +6,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
 from diagnostic.admin import DiagnosticAdmin
+from diagnostic.admin_mixins import FollowedClustersMixin
 from diagnostic.models import Diagnostic
 
 from . import services
@@ -134,7 +135,8 @@ class ScoringMethodAdmin(admin.ModelAdmin):
 
 
 @admin.register(DiagnosticScore)
-class DiagnosticScoreAdmin(admin.ModelAdmin):
+class DiagnosticScoreAdmin(FollowedClustersMixin, admin.ModelAdmin):
+    cluster_path = "diagnostic__cluster"
     list_display = ["diagnostic", "overall", "band", "method", "computed_at"]
     list_filter = ["band", "method", "diagnostic__cluster__sector",
                    "diagnostic__cluster__governance", "diagnostic__cluster__country"]
@@ -143,12 +145,6 @@ class DiagnosticScoreAdmin(admin.ModelAdmin):
     readonly_fields = ["diagnostic", "method", "overall", "dimensions", "items", "band",
                        "computed_at"]
 
-    def get_queryset(self, request):
-        queryset = super().get_queryset(request)
-        if request.user.is_superuser:
-            return queryset
-        return queryset.filter(diagnostic__cluster__facilitators=request.user)
-
 
 @admin.register(StatisticsState)
 class StatisticsStateAdmin(admin.ModelAdmin):
@@ -156,7 +152,7 @@ class StatisticsStateAdmin(admin.ModelAdmin):
     readonly_fields = list_display
     actions = ["refresh_now"]
 
-    @admin.action(description=_("Refresh the peer statistics now"))
+    @admin.action(description=_("Refresh the peer statistics now"), permissions=["change"])
     def refresh_now(self, request, queryset):
         for state in queryset:
             services.statistics_refresh(cohort=state.cohort)

@@ -24,18 +24,13 @@ class MembershipInline(admin.TabularInline):
 
 
 @admin.register(Cluster)
-class ClusterAdmin(admin.ModelAdmin):
+class ClusterAdmin(FollowedClustersMixin, admin.ModelAdmin):
+    cluster_path = ""  # the cluster itself
     list_display = ["name", "country", "region", "sector", "governance", "is_demo", "created_at"]
     list_filter = ["country", "sector", "governance", "is_demo"]
     search_fields = ["name", "region"]
     filter_horizontal = ["facilitators"]
     inlines = [MembershipInline]
-
-    def get_queryset(self, request):
-        queryset = super().get_queryset(request)
-        if request.user.is_superuser:
-            return queryset
-        return queryset.filter(facilitators=request.user)
 
 
 class AnswerInline(admin.TabularInline):
@@ -125,7 +120,7 @@ class QuestionnaireVersionAdmin(FrozenWhenInUseMixin, admin.ModelAdmin):
     def diagnostic_count(self, obj):
         return obj.diagnostics.count()
 
-    @admin.action(description=_("Copy as a new, unpublished version"))
+    @admin.action(description=_("Copy as a new, unpublished version"), permissions=["add"])
     @transaction.atomic
     def copy_as_new_version(self, request, queryset):
         for version in queryset:

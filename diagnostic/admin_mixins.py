@@ -1,8 +1,17 @@
 """Rules shared by the admin pages of the diagnostic app."""
 
+from django.contrib.admin.utils import unquote
+from django.core.exceptions import PermissionDenied
+from django.http import Http404
+
 
 class FollowedClustersMixin:
-    """Facilitators see the clusters they follow; superusers see everything."""
+    """The one place of the followed-clusters rule in the admin: facilitators reach the
+    objects of the clusters they follow, and nothing else, in every view the admin has (list,
+    change, delete, history, each version of the history and the actions); superusers reach
+    everything. An object of another cluster is a 404, as on the site.
+
+    `cluster_path` leads from the model to its cluster; "" when the model is the cluster."""
 
     cluster_path = "cluster"
 
@@ -10,7 +19,39 @@ class FollowedClustersMixin:
         queryset = super().get_queryset(request)
         if request.user.is_superuser:
             return queryset
-        return queryset.filter(**{f"{self.cluster_path}__facilitators": request.user})
+        path = f"{self.cluster_path}__facilitators" if self.cluster_path else "facilitators"
+        return queryset.filter(**{path: request.user})
+
+    def get_object(self, request, object_id, from_field=None):
+        # The admin answers an id it does not find with a redirect to its index and a
+        # "does not exist" message; a 404 says no more and is what the site answers.
+        obj = super().get_object(request, object_id, from_field)
+        if obj is None:
+            raise Http404
+        return obj
+
+    # django-simple-history looks objects up in the history table, not through
+    # get_queryset: its history list falls back to the last historical record, and a
+    # version's page reads that version whatever its cluster. Both check the rule first.
+
+    def history_view(self, request, object_id, extra_context=None):
+        if not request.user.is_superuser:
+            self.get_object(request, unquote(object_id))
+        return super().history_view(request, object_id, extra_context)
+
+    def history_form_view(self, request, object_id, version_id, extra_context=None):
+        if not request.user.is_superuser:
+            self.get_object(request, unquote(object_id))
+            # A POST here ("Revert") writes the old version over the object, outside the
+            # services: a plan would go back from submitted to draft with no review step
+            # recorded. Cluster data is reverted by superusers only.
+            if request.method == "POST":
+                raise PermissionDenied
+        return super().history_form_view(request, object_id, version_id, extra_context)
+
+    def revert_disabled(self, request, obj=None):
+        # Hides the Revert button from whoever history_form_view refuses it.
+        return not request.user.is_superuser or super().revert_disabled(request, obj)
 
 
 class FrozenWhenInUseMixin:

@@ -71,14 +71,17 @@ def invitation_accept(request, token):
     if not INVITATION_TOKEN.fullmatch(token):
         raise Http404  # not a token we make (NUL bytes would even fail the query)
     invitation = get_object_or_404(Invitation.objects.select_related("cluster"), token=token)
-    wrong_account = invitation.email != request.user.email.lower()
-    if request.method == "POST" and not wrong_account:
+    if invitation.email.lower() != request.user.email.lower():
+        # Someone else holds the link (a forwarded email, a shared screen): they learn
+        # neither the cluster nor the invited address, only to log in as the invitee.
+        return render(request, "diagnostic/invitation_accept.html", {"wrong_account": True})
+    if request.method == "POST":
         services.invitation_accept(invitation=invitation, user=request.user)
         messages.success(request, _("You joined the team of %(cluster)s.")
                          % {"cluster": invitation.cluster})
         return redirect(invitation.cluster)
     return render(request, "diagnostic/invitation_accept.html",
-                  {"invitation": invitation, "wrong_account": wrong_account})
+                  {"invitation": invitation, "wrong_account": False})
 
 
 @require_POST

@@ -219,7 +219,7 @@ class PlaybookVersionAdmin(FrozenWhenInUseMixin, admin.ModelAdmin):
     def version_of(self, obj):
         return obj
 
-    @admin.action(description=_("Copy as a new, unpublished version"))
+    @admin.action(description=_("Copy as a new, unpublished version"), permissions=["add"])
     def copy_as_new_version(self, request, queryset):
         for version in queryset:
             copy = services.playbook_version_copy(version=version)

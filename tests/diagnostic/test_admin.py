@@ -43,7 +43,7 @@ def test_a_facilitator_sees_only_the_clusters_it_follows(client, team):
 
     assert [c.name for c in clusters.context["cl"].result_list] == [team.cluster.name]
     assert list(diagnostics.context["cl"].result_list) == [team.diagnostic]
-    assert other.status_code == 302  # the admin's "does not exist" redirect, nothing shown
+    assert other.status_code == 404
 
 
 def test_a_version_with_diagnostics_cannot_be_edited_in_the_admin(admin_client, team):

@@ -41,7 +41,7 @@ def test_a_facilitator_sees_only_plans_of_followed_clusters(client, facilitator)
     assert list(response.context["cl"].result_list) == [facilitator.plan]
     other = ActionPlan.objects.exclude(pk=facilitator.plan.pk).get()
     assert client.get(reverse("admin:plans_actionplan_change",
-                              args=[other.pk])).status_code == 302  # "does not exist"
+                              args=[other.pk])).status_code == 404
 
 
 @pytest.mark.parametrize("filters, expected", [

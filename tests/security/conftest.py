@@ -11,7 +11,7 @@ from django.urls import URLPattern, URLResolver, get_resolver
 from tests.factories import ClusterFactory, FacilitatorFactory, MembershipFactory, UserFactory
 
 # Namespaces and names that are not pages of ClusterDiag's own objects: the Django admin
-# (checked by its own tests and permissions) and the language switch.
+# (its own matrix is test_admin_access.py) and the language switch.
 SKIPPED_NAMESPACES = {"admin"}
 SKIPPED_NAMES = {"set_language"}
 

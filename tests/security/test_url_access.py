@@ -17,6 +17,8 @@ from django.urls import reverse
 from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 
+from tests.factories import UserFactory
+
 from .conftest import METHODS, changed_tables, object_routes, table_checksums
 
 pytestmark = pytest.mark.django_db
@@ -179,18 +181,32 @@ def test_an_action_is_not_reached_through_another_plan(name, world, other_plan):
     assert changed_tables(before, table_checksums()) == []
 
 
-def test_an_invitation_link_does_nothing_for_another_account(world):
-    client = _client(world.outsiders["other manager"])
+@pytest.mark.parametrize("role", ["other manager", "outsider facilitator"])
+def test_an_invitation_link_does_nothing_for_another_account(world, role):
+    """Whoever holds someone else's link learns neither the cluster nor the invited address:
+    only that they should log in as the invitee."""
+    someone = world.outsiders[role]
+    client = _client(someone)
     url = world.invitation.get_absolute_url()
     before = table_checksums()
 
     page = client.get(url)
     post = client.post(url)
 
-    assert page.context["wrong_account"] is True
-    assert post.status_code == 200 and post.context["wrong_account"] is True
+    for response in (page, post):
+        assert response.status_code == 200 and response.context["wrong_account"] is True
+        assert world.cluster.name not in response.text
+        assert world.invitation.email not in response.text
     assert changed_tables(before, table_checksums()) == []
-    assert not world.cluster.memberships.filter(user=world.outsiders["other manager"]).exists()
+    assert not world.cluster.memberships.filter(user=someone).exists()
+
+
+def test_an_invitation_link_shows_the_cluster_to_the_invitee_whatever_the_case(world):
+    invitee = UserFactory(email="Invitee@Example.org")
+    page = _client(invitee).get(world.invitation.get_absolute_url())
+
+    assert page.context["wrong_account"] is False
+    assert world.cluster.name in page.text
 
 
 def test_a_genuine_password_reset_link_is_not_reached_with_a_forged_token(world):
