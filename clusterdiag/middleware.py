@@ -1,5 +1,10 @@
+from urllib.parse import unquote_to_bytes
+
 from django.conf import settings
+from django.contrib import messages
+from django.shortcuts import render
 from django.utils import translation
+from django.utils.translation import gettext as _
 
 
 class UserLanguageMiddleware:
@@ -29,3 +34,62 @@ class UserLanguageMiddleware:
                 samesite=settings.LANGUAGE_COOKIE_SAMESITE,
             )
         return response
+
+
+# Bodies whose text Django decodes leniently, and how to check them.
+FORM = "application/x-www-form-urlencoded"
+MULTIPART = "multipart/form-data"
+
+
+def _utf8(data: bytes) -> bool:
+    try:
+        data.decode("utf-8")
+    except UnicodeDecodeError:
+        return False
+    return True
+
+
+def _body_is_text(request) -> bool:
+    content_type = request.content_type or ""
+    if content_type == FORM:
+        # Django reads these bodies as UTF-8 (it refuses any other declared charset), but
+        # decodes a body that is not valid UTF-8 as Latin-1, and each %-escape with
+        # errors="replace": either way the text would be stored garbled. So the raw bytes
+        # and the bytes behind the %-escapes must both be UTF-8. (Separators are ASCII, so
+        # decoding the whole body at once judges every name and value.)
+        return _utf8(request.body) and _utf8(unquote_to_bytes(request.body))
+    if content_type == "application/json" or content_type.endswith("+json"):
+        # RFC 8259: JSON exchanged between systems is UTF-8.
+        return _utf8(request.body)
+    if content_type == MULTIPART and request.method == "POST":
+        # No page of ours posts multipart, but Django parses it for any POST (and for POST
+        # only), decoding each field with errors="replace": invalid bytes in a field arrive
+        # as U+FFFD, which is refused here (so is a U+FFFD typed on purpose, a price worth
+        # paying). A part whose headers are not UTF-8 is skipped by Django; files are not
+        # text and are not looked at. Parsing before the CSRF check is what that check
+        # does anyway; no view of ours changes the upload handlers.
+        return not any("\ufffd" in name or any("\ufffd" in value for value in values)
+                       for name, values in request.POST.lists())
+    return True
+
+
+class RejectUndecodableBodyMiddleware:
+    """Refuse, with a 400 and a message, a form or JSON body that is not valid UTF-8,
+    instead of letting Django store it as mojibake or U+FFFD. GET never writes, so its
+    query string is left to the views."""
+
+    methods = {"POST", "PUT", "PATCH"}
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        try:
+            readable = request.method not in self.methods or _body_is_text(request)
+        except OSError:
+            readable = True  # The client went away: the view meets the same error.
+        if not readable:
+            messages.error(request, _("The form could not be read: it contains characters "
+                                      "that are not valid text. Please type it again."))
+            return render(request, "invalid_encoding.html", status=400)
+        return self.get_response(request)

@@ -83,6 +83,8 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "clusterdiag.middleware.UserLanguageMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    # After the language and the messages: it answers a bad body with a message.
+    "clusterdiag.middleware.RejectUndecodableBodyMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
     # axes must come last: it reads the outcome of the authentication above.
@@ -118,6 +120,17 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     # the request that happens to pick it up.
     DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
     DATABASES["default"].setdefault("OPTIONS", {}).setdefault("connect_timeout", 5)
+elif DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    # Concurrent writes (a double-clicked submit) must queue as on PostgreSQL, not fail
+    # with "database is locked". A deferred transaction that reads, then writes, cannot
+    # wait for another writer (SQLite answers "locked" at once to avoid a deadlock), so
+    # every transaction takes the write lock when it begins; and a writer waits up to 20 s
+    # for the lock. WAL lets pages be read while a write is under way.
+    sqlite_options = DATABASES["default"].setdefault("OPTIONS", {})
+    sqlite_options.setdefault("timeout", 20)
+    sqlite_options.setdefault("transaction_mode", "IMMEDIATE")
+    sqlite_options.setdefault("init_command",
+                              "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL")
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- Accounts -------------------------------------------------------------------------------

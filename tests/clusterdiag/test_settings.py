@@ -13,6 +13,7 @@ PROBE = (
     "import json, django; django.setup(); from django.conf import settings as s; "
     "print(json.dumps({'engine': s.DATABASES['default']['ENGINE'], "
     "'name': str(s.DATABASES['default']['NAME']), 'eager': s.CELERY_TASK_ALWAYS_EAGER, "
+    "'options': s.DATABASES['default'].get('OPTIONS', {}), "
     "'email': s.EMAIL_BACKEND, 'tz': s.TIME_ZONE, 'hosts': s.ALLOWED_HOSTS}))"
 )
 CONFIG_VARS = {"DATABASE_URL", "CELERY_BROKER_URL", "CELERY_RESULT_BACKEND", "SECRET_KEY",
@@ -41,6 +42,9 @@ def test_embedded_defaults_are_sqlite_inline_tasks_and_console_email():
 
     assert values["engine"] == "django.db.backends.sqlite3"
     assert values["name"].endswith("db.sqlite3")
+    # Concurrent writes queue instead of failing (tests/ops/test_concurrent_writes.py).
+    assert values["options"]["transaction_mode"] == "IMMEDIATE"
+    assert values["options"]["timeout"] >= 5
     assert values["eager"] is True
     assert values["email"] == "django.core.mail.backends.console.EmailBackend"
     assert values["tz"] == "Europe/Paris"

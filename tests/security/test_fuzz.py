@@ -5,13 +5,14 @@ parameter: never a server error; invalid input gets a message next to the field,
 Every value is sent as the raw bytes of a urlencoded body (or path), so that what a
 browser cannot encode is sent too: NUL bytes, lone surrogates, invalid UTF-8. The test
 client raises whatever a view raises, so a would-be 500 fails the test with its input.
-The run totals at least 5,000 generated requests (test_enough_inputs_were_generated).
+Each test generates its budget of requests (BUDGETS), and the budgets total at least 5,000.
 """
 
+import functools
 import json
 import os
 from collections import Counter
-from urllib.parse import quote_from_bytes
+from urllib.parse import quote_from_bytes, urlencode
 
 import pytest
 from django import forms
@@ -24,21 +25,43 @@ from clusterdiag.forms import EmailAuthenticationForm, ProfileForm, SignupForm
 from diagnostic.forms import ClusterProfileForm, InviteForm, SubmitForm
 from diagnostic.steps import Step, load_sections
 
-from .conftest import object_routes
+from .conftest import all_routes, changed_tables, object_routes, table_checksums
 from .test_url_access import REGISTRY
 
 pytestmark = pytest.mark.django_db
 
+# Requests each test generates (at FUZZ_SCALE=1), by the name it counts them under.
+BUDGETS = {
+    "signup": 600, "login": 600, "profile": 300, "cluster profile": 100, "invite": 300,
+    "questionnaire steps": 350, "autosave": 400, "submit and consent": 300,
+    "results filters": 600, "plan forms": 450, "URL parameters": 1500,
+    "invalid UTF-8 bodies": 400,
+}
 GENERATED = Counter()
 # FUZZ_SCALE=0.1 for a quick look while working; CI runs the full numbers.
 SCALE = float(os.environ.get("FUZZ_SCALE", "1"))
 
 
-def fuzz(examples):
-    """Hypothesis settings of these tests: no deadline (a page takes what it takes), no
-    example database in the checkout, fixtures shared by the examples on purpose."""
-    return settings(max_examples=max(1, int(examples * SCALE)), deadline=None, database=None,
-                    suppress_health_check=list(HealthCheck))
+def fuzz(name):
+    """Hypothesis settings of these tests: the budget of `name`, no deadline (a page takes
+    what it takes), no example database in the checkout, fixtures shared by the examples
+    on purpose. The test fails if fewer requests than its budget were actually sent."""
+    examples = max(1, int(BUDGETS[name] * SCALE))
+
+    def decorate(test):
+        test = settings(max_examples=examples, deadline=None, database=None,
+                        suppress_health_check=list(HealthCheck))(test)
+
+        @functools.wraps(test)
+        def counted():
+            GENERATED[name] = 0
+            test()
+            assert GENERATED[name] >= examples, (
+                f"{name}: {GENERATED[name]} requests sent, {examples} expected")
+
+        return counted
+
+    return decorate
 
 
 # --- What bad input looks like ------------------------------------------------------------
@@ -145,7 +168,7 @@ def _client(user=None):
 # --- Accounts ------------------------------------------------------------------------------
 
 def test_signup(db):
-    @fuzz(600)
+    @fuzz("signup")
     @given(data=form_data(SignupForm().fields))
     def run(data):
         check(post(Client(), reverse("signup"), data), "signup")
@@ -154,7 +177,7 @@ def test_signup(db):
 
 
 def test_login(db):
-    @fuzz(600)
+    @fuzz("login")
     @given(data=form_data(EmailAuthenticationForm().fields))
     def run(data):
         check(post(Client(), reverse("login"), data), "login")
@@ -165,7 +188,7 @@ def test_login(db):
 def test_profile(world):
     client = _client(world.member)
 
-    @fuzz(300)
+    @fuzz("profile")
     @given(data=form_data(ProfileForm().fields))
     def run(data):
         check(post(client, reverse("profile"), data), "profile")
@@ -178,7 +201,7 @@ def test_profile(world):
 def test_cluster_profile(world):
     client = _client(world.member)
 
-    @fuzz(100)
+    @fuzz("cluster profile")
     @given(data=form_data(ClusterProfileForm().fields))
     def run(data):
         check(post(client, reverse("diagnostic:cluster_create"), data), "cluster profile")
@@ -190,7 +213,7 @@ def test_invite(world):
     client = _client(world.manager)
     url = reverse("diagnostic:cluster_invite", args=[world.cluster.pk])
 
-    @fuzz(300)
+    @fuzz("invite")
     @given(data=form_data(InviteForm().fields))
     def run(data):
         check(post(client, url, data), "invite", form=False)  # a redirect with a message
@@ -223,7 +246,7 @@ def test_every_questionnaire_step(world):
     sections = load_sections(world.draft)
     strategies = {s.key: form_data(_step_fields(world.draft, s)) for s in sections}
 
-    @fuzz(350)
+    @fuzz("questionnaire steps")
     @given(data=st.data())
     def run(data):
         key = data.draw(st.sampled_from(sorted(strategies)))
@@ -240,7 +263,7 @@ def test_autosave(world):
     fields = {s.key: _step_fields(world.draft, s) for s in sections}
     keys = sorted({name.removeprefix("q_").split("-")[0] for f in fields.values() for name in f})
 
-    @fuzz(400)
+    @fuzz("autosave")
     @given(data=st.data())
     def run(data):
         section = data.draw(st.sampled_from(sorted(fields)))
@@ -268,7 +291,7 @@ def test_submit_and_consent(world):
     submit = reverse("diagnostic:diagnostic_submit", args=[world.draft.pk])
     consent = reverse("benchmark:diagnostic_consent", args=[world.submitted.pk])
 
-    @fuzz(300)
+    @fuzz("submit and consent")
     @given(data=form_data(SubmitForm().fields), url=st.sampled_from([submit, consent]),
            extra=NASTY_TEXT)
     def run(data, url, extra):
@@ -282,7 +305,7 @@ def test_results_filters(world):
     url = reverse("benchmark:diagnostic_results", args=[world.submitted.pk])
     names = st.sampled_from(["sector", "governance", "country", "size", "page", "x"])
 
-    @fuzz(600)
+    @fuzz("results filters")
     @given(query=st.lists(st.tuples(st.one_of(names, NASTY_TEXT), NASTY_TEXT), max_size=6))
     def run(query):
         string = "&".join(quote_from_bytes(_bytes(k)) + "=" + quote_from_bytes(_bytes(v))
@@ -324,7 +347,7 @@ def test_plan_forms(world):
     clients = {"team": _client(world.member), "facilitator": _client(world.follower)}
     plan_forms = _plan_forms(world)
 
-    @fuzz(450)
+    @fuzz("plan forms")
     @given(data=st.data())
     def run(data):
         name = data.draw(st.sampled_from(sorted(plan_forms)))
@@ -335,6 +358,169 @@ def test_plan_forms(world):
         check(response, "plan forms", form=name not in ("plan_transition", "plan_comment"))
 
     run()
+
+
+# --- Bodies that are not valid UTF-8 ----------------------------------------------------------
+
+# Byte sequences no UTF-8 decoder accepts: a stray continuation byte, a truncated sequence,
+# bytes never used, an overlong "/", a UTF-16 surrogate (the `xí\xa0\x80y` that was once
+# stored as a cluster's name), a code point above U+10FFFF.
+BROKEN = st.one_of(
+    st.sampled_from([b"\x80", b"\xbf", b"\xc3", b"\xe2\x82", b"\xf0\x9f\x98", b"\xff",
+                     b"\xfe", b"\xc0\xaf", b"\xed\xa0\x80", b"\xed\xbf\xbf",
+                     b"\xf4\x90\x80\x80"]),
+    st.binary(min_size=1, max_size=12).filter(lambda b: not _decodes(b)),
+)
+TEXT = st.text(st.characters(codec="utf-8"), max_size=12).map(lambda t: t.encode())
+
+
+def _decodes(raw: bytes) -> bool:
+    try:
+        raw.decode("utf-8")
+    except UnicodeDecodeError:
+        return False
+    return True
+
+
+# A bad value between two good pieces of text: still not UTF-8, whatever surrounds it (UTF-8
+# text starts and ends on a character boundary).
+BAD_VALUE = st.builds(lambda before, bad, after: before + bad + after, TEXT, BROKEN, TEXT)
+
+
+def _multipart(pairs: list[tuple[bytes, bytes]]) -> tuple[bytes, str]:
+    boundary = b"fuzzboundary7MA4YWxkTrZu0gW"
+    parts = [b"--" + boundary + b'\r\nContent-Disposition: form-data; name="' + name +
+             b'"\r\n\r\n' + value + b"\r\n" for name, value in pairs]
+    body = b"".join(parts) + b"--" + boundary + b"--\r\n"
+    return body, f"multipart/form-data; boundary={boundary.decode()}"
+
+
+@st.composite
+def undecodable_bodies(draw, field_names: list[str]):
+    """(body, content type) of a form, JSON or multipart body with valid fields and one
+    name or value that is not UTF-8, sent escaped (%ED%A0%80) or as raw bytes."""
+    names = draw(st.lists(st.sampled_from(field_names), max_size=4, unique=True))
+    pairs = [(name.encode(), draw(TEXT)) for name in names]
+    kind = draw(st.sampled_from(["form, escaped", "form, raw", "JSON", "multipart"]))
+    bad = draw(BAD_VALUE)
+    # Django skips a multipart part whose headers are not UTF-8: a bad name there is
+    # dropped, never stored, so only values are tried.
+    bad_name = kind != "multipart" and draw(st.booleans(), label="bad name")
+    bad_pair = (bad, draw(TEXT)) if bad_name else (
+        draw(st.sampled_from(field_names)).encode(), bad)
+    pairs.insert(draw(st.integers(0, len(pairs))), bad_pair)
+    if kind == "form, escaped":
+        return b"&".join(quote_from_bytes(n).encode() + b"=" + quote_from_bytes(v).encode()
+                         for n, v in pairs), "application/x-www-form-urlencoded"
+    if kind == "form, raw":
+        # Only the bad bytes go unescaped: a browser never sends them, a script can.
+        def raw(part):
+            return part if part in bad_pair else quote_from_bytes(part).encode()
+        return b"&".join(raw(n) + b"=" + raw(v) for n, v in pairs), \
+            "application/x-www-form-urlencoded"
+    if kind == "JSON":
+        def string(part):
+            if part in bad_pair:
+                return b'"' + part.replace(b"\\", b"\\\\").replace(b'"', b'\\"') + b'"'
+            return json.dumps(part.decode()).encode()
+        return b"{" + b", ".join(string(n) + b": " + string(v) for n, v in pairs) + b"}", \
+            "application/json"
+    return _multipart([(n.replace(b'"', b"").replace(b"\r", b"").replace(b"\n", b""), v)
+                       for n, v in pairs])
+
+
+def _posted_routes(world) -> list[tuple[str, str]]:
+    """(name, URL) of every page of the site, each naming the world's real objects: the
+    body is refused before any view could store it, whatever the view."""
+    routes = []
+    for route in all_routes():
+        if route.kwargs and route.name not in REGISTRY:
+            continue  # the access matrix fails on it already
+        routes.append((route.name, reverse(route.name, kwargs=REGISTRY[route.name](world)
+                                           if route.kwargs else None)))
+    return routes
+
+
+def _field_names(world) -> list[str]:
+    """The names of the site's form fields, so that bodies look like real forms."""
+    names = set()
+    for form in (SignupForm(), EmailAuthenticationForm(), ProfileForm(), ClusterProfileForm(),
+                 InviteForm(), SubmitForm()):
+        names |= set(form.fields)
+    for section in load_sections(world.draft):
+        names |= set(_step_fields(world.draft, section))
+    for _url, fields in _plan_forms(world).values():
+        names |= set(fields)
+    return sorted(names | {"_questions", "consent", "csrfmiddlewaretoken"})
+
+
+def test_bodies_that_are_not_utf8_are_refused_and_change_nothing(world):
+    """A body Django would decode leniently (as Latin-1, or with U+FFFD) is refused with a
+    400 and a message on every page, the autosave endpoint included; no row changes."""
+    client = _client(world.manager)
+    routes = _posted_routes(world)
+    assert "diagnostic:diagnostic_autosave" in dict(routes)
+    names = _field_names(world)
+    before = table_checksums()
+
+    @fuzz("invalid UTF-8 bodies")
+    @given(route=st.sampled_from(routes), method=st.sampled_from(["post", "put", "patch"]),
+           sent=undecodable_bodies(names))
+    def run(route, method, sent):
+        body, content_type = sent
+        if content_type.startswith("multipart/"):
+            method = "post"  # Django reads multipart bodies of POST requests only.
+        response = getattr(client, method)(route[1], body, content_type=content_type)
+        check(response, "invalid UTF-8 bodies")
+        assert response.status_code == 400, (route, method, response.status_code)
+        changed = changed_tables(before, table_checksums())
+        assert changed == [], (route, method, sent, changed)
+
+    run()
+
+
+def test_a_cluster_name_that_is_not_utf8_is_refused_with_a_message(world):
+    """Regression: the raw bytes x, ED A0 80, y were stored as the name `xí\xa0\x80y`."""
+    client = _client(world.member)
+    before = table_checksums()
+
+    response = client.post(reverse("diagnostic:cluster_create"),
+                           b"name=x\xed\xa0\x80y&country=DE",
+                           content_type="application/x-www-form-urlencoded")
+
+    assert response.status_code == 400
+    assert "could not be read" in response.content.decode()
+    assert changed_tables(before, table_checksums()) == []
+
+
+def test_the_refusal_is_in_the_users_language(world):
+    world.member.language = "fr"
+    world.member.save()
+    response = _client(world.member).post(
+        reverse("diagnostic:cluster_create"), b"name=x%ED%A0%80y",
+        content_type="application/x-www-form-urlencoded")
+
+    assert response.status_code == 400
+    assert "Le formulaire n&#x27;a pas pu être lu" in response.content.decode()
+
+
+@pytest.mark.parametrize("escaped", [True, False])
+def test_valid_utf8_still_goes_through(world, escaped):
+    """A non-ASCII name is stored as typed, escaped or raw."""
+    from diagnostic.models import Cluster
+    from tests.conftest import PROFILE_FIELDS
+    from tests.factories import ClusterFactory
+
+    profile = ClusterFactory.build(name="Pôle énergie")
+    data = {f: str(getattr(profile, f)) for f in PROFILE_FIELDS}
+    body = urlencode(data).encode("ascii") if escaped else \
+        "&".join(f"{k}={v}" for k, v in data.items()).encode()
+
+    response = _client(world.member).post(reverse("diagnostic:cluster_create"), body,
+                                          content_type="application/x-www-form-urlencoded")
+
+    assert response.status_code == 302, response.content.decode()[-3000:]
+    assert Cluster.objects.filter(name="Pôle énergie").exists()
 
 
 # --- URL parameters ------------------------------------------------------------------------
@@ -361,7 +547,7 @@ def test_malformed_url_parameters(world):
     client = _client(world.manager)
     routes = [r for r in object_routes() if r.name in REGISTRY]
 
-    @fuzz(1500)
+    @fuzz("URL parameters")
     @given(data=st.data())
     def run(data):
         route = data.draw(st.sampled_from(routes))
@@ -398,14 +584,8 @@ def test_oversized_and_overfull_bodies_are_refused(world):
                        content_type="application/x-www-form-urlencoded")
 
     assert (too_big.status_code, too_many.status_code, step.status_code) == (400, 400, 400)
-    GENERATED["oversized bodies"] += 3
 
 
-def test_enough_inputs_were_generated():
-    """Runs last: when the whole module ran, it generated at least 5,000 inputs."""
-    if len(GENERATED) < 12 or SCALE < 1:
-        pytest.skip(f"only part of the module ran: {dict(GENERATED)}")
-    print(f"\ngenerated inputs: {sum(GENERATED.values())} {dict(GENERATED)}")
-
-    assert sum(GENERATED.values()) >= 5000, dict(GENERATED)
-
+def test_the_budgets_total_at_least_5000_inputs():
+    """Each fuzz test checks that it sent its whole budget; together they send 5,000."""
+    assert sum(BUDGETS.values()) >= 5000, BUDGETS
