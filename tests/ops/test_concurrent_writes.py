@@ -45,7 +45,8 @@ print(diagnostic.pk)
 
 COUNTS = """
 import json
-from diagnostic.models import ActionPlan, Diagnostic
+from diagnostic.models import Diagnostic
+from plans.models import ActionPlan
 print(json.dumps({
     "submitted": Diagnostic.objects.filter(status=Diagnostic.Status.SUBMITTED).count(),
     "plans": ActionPlan.objects.count(),
