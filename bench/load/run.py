@@ -239,7 +239,7 @@ class Stack:
 
     def pdf_jobs(self) -> dict:
         out = self.django("-c", "import django; django.setup(); import json; "
-                          "from diagnostic.models.pdf import PdfJob; from django.db.models "
+                          "from plans.models import PdfJob; from django.db.models "
                           "import Count; print(json.dumps(dict(PdfJob.objects.values_list("
                           "'status').annotate(n=Count('pk')).order_by())))", capture=True)
         return json.loads(out.stdout.strip().splitlines()[-1])
