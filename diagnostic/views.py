@@ -139,8 +139,10 @@ def diagnostic_step(request, pk, section_key):
     if request.method == "POST":
         step.save(user=request.user)
         if not step.has_errors:
-            if step.newly_shown_unanswered() and request.POST.get("_action") != "later":
-                # Without JavaScript, the answers just saved reveal the next questions here.
+            if step.newly_shown_unanswered() and request.POST.get("_action") != "later" \
+                    and not request.POST.get("_shown_live"):
+                # Without JavaScript, the answers just saved reveal the next questions here
+                # (static/js/conditions.js shows them at once and says so with _shown_live).
                 messages.info(request, _("Your answers are saved. They open further "
                                          "questions below."))
                 return redirect("diagnostic:diagnostic_step", pk, section.key)

@@ -6,6 +6,13 @@
   const form = document.getElementById("step-form");
   if (!form) { return; }
   const boxes = Array.from(form.querySelectorAll("[data-question]"));
+  // Tells the server that the questions opened by the answers were already on screen, so
+  // a save moves on instead of showing the step again.
+  const live = document.createElement("input");
+  live.type = "hidden";
+  live.name = "_shown_live";
+  live.value = "1";
+  form.appendChild(live);
 
   function boxFor(key) {
     return form.querySelector('[data-question="' + CSS.escape(key) + '"]');

@@ -131,3 +131,15 @@ def test_submission_drops_the_answers_of_hidden_questions(team):
 
     assert not Answer.objects.filter(diagnostic=team.diagnostic, question=hidden).exists()
     assert _value(team.diagnostic, "reduce_q3_trust")  # shown: kept
+
+
+@pytestmark_db
+def test_with_javascript_the_opened_questions_were_on_screen_so_a_save_moves_on(client, team):
+    client.force_login(team.manager)
+    section = team.diagnostic.version.sections.get(key="first_contact")
+    url = _url("diagnostic_step", team.diagnostic.pk, "first_contact")
+
+    saved = client.post(url, {**step_data(section, {"facilitator_needed": "facilitator_yes"}),
+                              "_shown_live": "1"})
+
+    assert saved.url == _url("diagnostic_step", team.diagnostic.pk, "funding")
