@@ -5,11 +5,13 @@ from dataclasses import dataclass
 
 from django.db import connection
 from django.db.models import Prefetch
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from clusterdiag.language import pick_text
 from diagnostic.models import Answer, Cluster, Diagnostic, Option, Question, QuestionnaireVersion
 
-from . import scoring
+from . import markets, scoring
 from .models import (
     Cohort,
     ReferenceFigure,
@@ -115,18 +117,49 @@ def _method_dimensions(definition: dict, questions: dict[str, Question]) -> list
     return dimensions
 
 
+DRIVE_KINDS = {"index": gettext_lazy("Index"), "strategy": gettext_lazy("Strategy"),
+               "plan": gettext_lazy("Action plan"),
+               "shortlist": gettext_lazy("Target-market shortlist"),
+               "context": gettext_lazy("Context only")}
+
+
+def answer_uses(questions: list[Question], definition: dict | None) -> list[dict]:
+    """What each question of a version drives, in words, from its `drives` data."""
+    dimensions = {d["key"]: pick_text(d["label"]) for d in (definition or {}).get(
+        "dimensions", [])}
+    rows = []
+    for question in questions:
+        uses = []
+        for drive in question.drives:
+            if drive["kind"] == "index":
+                text = _("the %(dimension)s score of the index") % {
+                    "dimension": dimensions.get(drive["dimension"], drive["dimension"])}
+            else:
+                text = pick_text(drive.get("text", {}))
+            uses.append({"kind": drive["kind"], "kind_label": DRIVE_KINDS.get(drive["kind"], ""),
+                         "text": text})
+        rows.append({"key": question.key, "label": question.label,
+                     "conditional": bool(question.show_if), "uses": uses})
+    return rows
+
+
 def method_page_data() -> dict:
-    """The current method with the questions it scores, and the reference study."""
+    """The current method with the questions it scores, what every question of the current
+    questionnaire drives, and the reference study."""
     method = ScoringMethod.objects.filter(is_current=True).first()
     version = QuestionnaireVersion.objects.current()
     questions = {}
     if version is not None:
         questions = {q.key: q for q in Question.objects.filter(section__version=version)
-                     .prefetch_related("options")}
+                     .order_by("section__position", "position").prefetch_related("options")}
     study = ReferenceStudy.objects.filter(key=STUDY_KEY).first()
     figures = list(ReferenceFigure.objects.filter(study__key=STUDY_KEY)
                    .order_by("question_key", "rank", "option_key")) if study else []
-    context = {"method": method, "study": study, "figures": figures}
+    context = {"method": method, "study": study, "figures": figures,
+               "answer_uses": answer_uses(list(questions.values()),
+                                          method.definition if method else None),
+               "version": version, "market_weights": markets.WEIGHTS,
+               "market_far_km": markets.FAR_KM}
     if method is not None:
         definition = method.definition
         context.update(

@@ -21,7 +21,8 @@ from .models import (
 )
 from .segments import ATTRIBUTES, grouping_sets, segment_key, suppressed_segments
 
-CHOICE_KINDS = [Question.Kind.SINGLE, Question.Kind.MULTIPLE]
+# Target countries too: the shortlist shows how many published peers target a country.
+CHOICE_KINDS = [Question.Kind.SINGLE, Question.Kind.MULTIPLE, Question.Kind.COUNTRIES]
 
 
 def scoring_method_load(*, data: dict, apps=None):

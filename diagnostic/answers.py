@@ -73,9 +73,10 @@ class SectionProgress:
 
 
 def sections_progress(sections: list[Section], values: dict[int, object],
-                      cluster: Cluster) -> list[SectionProgress]:
+                      cluster: Cluster, shown: set[str] | None = None) -> list[SectionProgress]:
     """Progress of each section, from the questions prefetched on the sections and the
-    answer values keyed by question id."""
+    answer values keyed by question id; only the questions shown (all when not given)
+    count."""
     progress = []
     for section in sections:
         if section.kind == Section.Kind.PROFILE:
@@ -83,7 +84,7 @@ def sections_progress(sections: list[Section], values: dict[int, object],
             missing = len(profile_missing(cluster))
             progress.append(SectionProgress(section, total - missing, total, missing))
             continue
-        questions = list(section.questions.all())
+        questions = [q for q in section.questions.all() if shown is None or q.key in shown]
         answered = [q for q in questions if is_answered(values.get(q.id))]
         missing = [q for q in questions if q.required and not is_answered(values.get(q.id))]
         progress.append(SectionProgress(section, len(answered), len(questions), len(missing)))

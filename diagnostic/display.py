@@ -84,7 +84,10 @@ def _profile_items(cluster) -> list[ReviewItem]:
 
 
 def review_sections(sections: list[Section], values: dict[int, object],
-                    diagnostic: Diagnostic) -> list[ReviewSection]:
+                    diagnostic: Diagnostic, shown: set[str] | None = None
+                    ) -> list[ReviewSection]:
+    """The answers in words, section by section; hidden questions (not in `shown`) are
+    left out."""
     language = active_language()
     review = []
     for section in sections:
@@ -93,6 +96,8 @@ def review_sections(sections: list[Section], values: dict[int, object],
         else:
             items = []
             for q in section.questions.all():
+                if shown is not None and q.key not in shown:
+                    continue
                 value = values.get(q.id)
                 item = ReviewItem(key=q.key, label=q.label, text=answer_text(q, value),
                                   missing=q.required and not is_answered(value))

@@ -10,7 +10,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import override
 
 from . import signals
-from .answers import profile_missing
+from .answers import is_answered, profile_missing
+from .conditions import shown_keys
 from .models import (
     Answer,
     Cluster,
@@ -140,12 +141,20 @@ def profile_save(*, diagnostic: Diagnostic, fields: dict, section_key: str) -> C
     return cluster
 
 
+def _questions_and_values(diagnostic: Diagnostic):
+    questions = list(Question.objects.filter(section__version=diagnostic.version_id)
+                     .select_related("section").order_by("section__position", "position"))
+    values = dict(diagnostic.answers.values_list("question_id", "value"))
+    return questions, values
+
+
 def missing_answers(diagnostic: Diagnostic) -> tuple[list[str], list[Question]]:
-    """Profile fields and required questions still unanswered."""
-    answered = set(diagnostic.answers.exclude(value=None).values_list("question_id", flat=True))
-    questions = Question.objects.filter(section__version=diagnostic.version_id, required=True)
+    """Profile fields and required questions shown and still unanswered."""
+    questions, values = _questions_and_values(diagnostic)
+    shown = shown_keys(questions, {q.key: values.get(q.id) for q in questions})
     return (profile_missing(diagnostic.cluster),
-            [q for q in questions.select_related("section") if q.id not in answered])
+            [q for q in questions if q.required and q.key in shown
+             and not is_answered(values.get(q.id))])
 
 
 @transaction.atomic
@@ -158,6 +167,10 @@ def diagnostic_submit(*, diagnostic: Diagnostic, user, benchmark_consent: bool) 
     profile_fields, questions = missing_answers(locked)
     if profile_fields or questions:
         raise ValidationError(_("Some required answers are missing."), code="incomplete")
+    # Answers to questions that later answers hid are not kept.
+    all_questions, values = _questions_and_values(locked)
+    shown = shown_keys(all_questions, {q.key: values.get(q.id) for q in all_questions})
+    locked.answers.exclude(question__key__in=shown).delete()
     cluster = locked.cluster
     locked.profile = {
         "name": cluster.name, "country": cluster.country.code, "region": cluster.region,

@@ -1,13 +1,16 @@
 """One step of the questionnaire: the forms of a section, bound to a diagnostic's answers,
 and the partial save that keeps every valid answer even when others are invalid."""
 
+import json
+
 from django.core.exceptions import ValidationError
 from django.db.models import Prefetch
 
 from clusterdiag.language import active_language
 
 from . import services
-from .answers import rows_to_stored, to_initial, to_stored
+from .answers import is_answered, rows_to_stored, to_initial, to_stored
+from .conditions import all_questions, shown_keys
 from .forms import ClusterProfileForm, SectionForm, build_rows_formset, question_field_name
 from .models import Diagnostic, Option, Question, Section
 
@@ -25,11 +28,25 @@ def answer_values(diagnostic: Diagnostic) -> dict[int, object]:
     return dict(diagnostic.answers.values_list("question_id", "value"))
 
 
+def values_by_key(questions, values: dict[int, object]) -> dict[str, object]:
+    return {q.key: values.get(q.id) for q in questions}
+
+
+def shown_questions(sections: list[Section], values: dict[int, object]) -> set[str]:
+    """Keys of the questions shown with the answers stored (by question id)."""
+    questions = all_questions(sections)
+    return shown_keys(questions, values_by_key(questions, values))
+
+
 class Step:
     def __init__(self, *, diagnostic: Diagnostic, section: Section, values: dict[int, object],
-                 data=None, read_only=False):
+                 data=None, read_only=False, sections: list[Section] | None = None):
         self.diagnostic, self.section, self.data = diagnostic, section, data
         self.questions = list(section.questions.all())
+        self.values = values
+        self.all_questions = all_questions(sections) if sections else self.questions
+        self.shown = shown_keys(self.all_questions, values_by_key(self.all_questions, values))
+        self.shown_before = set(self.shown)
         self.rows_formsets = {}
         if section.kind == Section.Kind.PROFILE:
             self.form = ClusterProfileForm(data=data, instance=diagnostic.cluster)
@@ -58,11 +75,21 @@ class Step:
             return [{"key": name, "field": self.form[name]} for name in self.form.fields]
         items = []
         for q in self.questions:
+            item = {"key": q.key, "hidden": q.key not in self.shown,
+                    "show_if": json.dumps(q.show_if) if q.show_if else ""}
             if q.kind == Question.Kind.ROWS:
-                items.append({"key": q.key, "question": q, "formset": self.rows_formsets[q.key]})
+                item.update(question=q, formset=self.rows_formsets[q.key])
             else:
-                items.append({"key": q.key, "field": self.form[question_field_name(q)]})
+                item["field"] = self.form[question_field_name(q)]
+            items.append(item)
         return items
+
+    def newly_shown_unanswered(self) -> list[str]:
+        """Questions of this step that the save made appear and that are still empty: the
+        page shows them before moving on (what the browser does at once with JavaScript)."""
+        stored = {q.key: self.values.get(q.id) for q in self.questions}
+        return [q.key for q in self.questions if q.key in self.shown
+                and q.key not in self.shown_before and not is_answered(stored.get(q.key))]
 
     @property
     def has_errors(self) -> bool:
@@ -92,9 +119,23 @@ class Step:
         for key, formset in self.rows_formsets.items():
             if (only is None or key in only) and formset.is_valid():
                 values[formset.question] = rows_to_stored(formset)
+        stored = len(values)
+        self._drop_hidden(values)
         services.answers_save(diagnostic=self.diagnostic, user=user, values=values,
                               section_key=self.section.key)
-        return len(values)
+        return stored
+
+    def _drop_hidden(self, values: dict) -> None:
+        """Questions of this step that the new answers hide are not kept: their answers
+        are cleared in the same save."""
+        merged = values_by_key(self.all_questions, self.values)
+        merged.update({q.key: v for q, v in values.items()})
+        self.shown = shown_keys(self.all_questions, merged)
+        for question in self.questions:
+            if question.key not in self.shown:
+                values[question] = None
+        for question, value in values.items():
+            self.values[question.id] = value
 
     def _save_profile(self, only) -> int:
         fields = {name: value for name, value in self.form.cleaned_data.items()

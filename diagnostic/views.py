@@ -16,7 +16,7 @@ from .answers import sections_progress
 from .display import review_sections
 from .forms import ClusterProfileForm, InviteForm, SubmitForm
 from .models import Cluster, Invitation, Membership
-from .steps import Step, answer_values, load_sections
+from .steps import Step, answer_values, load_sections, shown_questions
 
 # Invitation tokens are secrets.token_urlsafe(32): URL-safe base64.
 INVITATION_TOKEN = re.compile(r"[A-Za-z0-9_-]{1,64}")
@@ -134,11 +134,18 @@ def diagnostic_step(request, pk, section_key):
         messages.error(request, _("This diagnostic was submitted and can no longer change."))
         return redirect("diagnostic:diagnostic_review", pk)
     values = answer_values(diagnostic)
-    step = Step(diagnostic=diagnostic, section=section, values=values,
+    step = Step(diagnostic=diagnostic, section=section, values=values, sections=sections,
                 data=request.POST if request.method == "POST" else None, read_only=not can_edit)
     if request.method == "POST":
         step.save(user=request.user)
         if not step.has_errors:
+            if step.newly_shown_unanswered() and request.POST.get("_action") != "later" \
+                    and not request.POST.get("_shown_live"):
+                # Without JavaScript, the answers just saved reveal the next questions here
+                # (static/js/conditions.js shows them at once and says so with _shown_live).
+                messages.info(request, _("Your answers are saved. They open further "
+                                         "questions below."))
+                return redirect("diagnostic:diagnostic_step", pk, section.key)
             if request.POST.get("_action") == "later":
                 messages.success(request, _("Your answers are saved. Continue any time, from "
                                             "any device."))
@@ -146,7 +153,8 @@ def diagnostic_step(request, pk, section_key):
         messages.error(request, _("Some answers could not be saved: see the messages next to "
                                   "the fields. All other answers of this step are saved."))
         values = answer_values(diagnostic)
-    progress = sections_progress(sections, values, diagnostic.cluster)
+    progress = sections_progress(sections, values, diagnostic.cluster,
+                                 shown_questions(sections, values))
     current = next(p for p in progress if p.section.key == section.key)
     index = sections.index(section)
     return render(request, "diagnostic/step.html", {
@@ -163,11 +171,13 @@ def diagnostic_autosave(request, pk, section_key):
     """Background save while the user types: stores the questions named in _questions and
     answers with what was stored and the messages of what was not."""
     diagnostic = get_diagnostic_for_user(request.user, pk, write=True)
-    section = _section_or_404(load_sections(diagnostic), section_key)
+    sections = load_sections(diagnostic)
+    section = _section_or_404(sections, section_key)
     if diagnostic.is_locked:
         return JsonResponse({"error": _("This diagnostic was submitted and can no longer "
                                         "change.")}, status=409)
-    step = Step(diagnostic=diagnostic, section=section, values={}, data=request.POST)
+    step = Step(diagnostic=diagnostic, section=section, values=answer_values(diagnostic),
+                sections=sections, data=request.POST)
     only = {key for key in request.POST.getlist("_questions") if key}
     saved = step.save(user=request.user, only=only) if only else 0
     errors = {name: msgs for name, msgs in step.errors_by_field().items()
@@ -180,9 +190,10 @@ def diagnostic_review(request, pk):
     diagnostic = get_diagnostic_for_user(request.user, pk)
     sections = load_sections(diagnostic)
     values = answer_values(diagnostic)
-    review = review_sections(sections, values, diagnostic)
+    shown = shown_questions(sections, values)
+    review = review_sections(sections, values, diagnostic, shown)
     can_edit = not diagnostic.is_locked and is_team_member(request.user, diagnostic.cluster_id)
-    progress = sections_progress(sections, values, diagnostic.cluster)
+    progress = sections_progress(sections, values, diagnostic.cluster, shown)
     return render(request, "diagnostic/review.html", {
         "diagnostic": diagnostic, "cluster": diagnostic.cluster, "review": review,
         "can_edit": can_edit, "missing_count": sum(len(s.missing) for s in review),

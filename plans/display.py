@@ -46,4 +46,6 @@ def strategy_view(plan: ActionPlan) -> dict:
     method = score.method.definition if score else (
         ScoringMethod.objects.filter(is_current=True).values_list("definition", flat=True)
         .first())
-    return describe(plan.strategy, playbook, Wording(plan.diagnostic, method, playbook))
+    own_ideas = (plan.profile or {}).get("own_ideas", {})
+    return describe(plan.strategy, playbook, Wording(plan.diagnostic, method, playbook),
+                    {f"reduce_{barrier}": idea for barrier, idea in own_ideas.items()})

@@ -123,3 +123,25 @@ class TransitionForm(forms.Form):
     comment = forms.CharField(label=_("Comment for the team"), max_length=4000, required=False,
                               widget=forms.Textarea(attrs={"rows": 3}))
     revision = forms.IntegerField(widget=forms.HiddenInput, min_value=0, required=False)
+
+
+class ShortlistForm(forms.Form):
+    """The team's order of its target markets: a rank per country, blank to drop it. It
+    carries the revision it was loaded at (0 before the first save)."""
+
+    revision = forms.IntegerField(widget=forms.HiddenInput, min_value=0)
+
+    def __init__(self, *args, markets: list, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.markets = markets
+        for market in markets:
+            self.fields[f"rank_{market.country}"] = forms.IntegerField(
+                label=str(market.country), required=False, min_value=1, max_value=99,
+                widget=forms.NumberInput(attrs={"class": "form-control form-control-sm",
+                                                "size": 3}))
+
+    def ordered_countries(self) -> list[str]:
+        ranked = [(self.cleaned_data[f"rank_{m.country}"], position, m.country)
+                  for position, m in enumerate(self.markets)
+                  if self.cleaned_data.get(f"rank_{m.country}") is not None]
+        return [code for _rank, _position, code in sorted(ranked)]

@@ -14,19 +14,21 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import override
 
+from benchmark.markets import active_countries
 from clusterdiag.language import active_language
 from diagnostic.models import Diagnostic, Membership
 
 from .access import is_reviewer, is_team
+from .generation import draft_actions, funding_amounts, plan_months, plan_objectives
 from .models import (
     Action,
     ActionPlan,
+    MarketShortlist,
     PlanComment,
     PlanTransition,
     PlaybookVersion,
 )
 from .playbook.load import playbook_as_dict, playbook_load
-from .rules import PHASES
 from .strategy import strategy_for_diagnostic
 
 Status = ActionPlan.Status
@@ -66,65 +68,29 @@ def _save(instance, user, **kwargs) -> None:
 
 # --- Generation ---------------------------------------------------------------------------
 
-def _chosen_templates(strategy, playbook: dict) -> list[dict]:
-    """Templates of the starting phase, then those of the next phase that serve a
-    recommended instrument, then the funding plan when funding is recommended."""
-    phase_index = PHASES.index(strategy.phase)
-    next_phase = PHASES[phase_index + 1] if phase_index + 1 < len(PHASES) else None
-    instruments = {r.key for r in strategy.recommendations if r.kind == "instrument"}
-    wants_funding = any(r.kind == "funding" for r in strategy.recommendations)
-
-    def wanted(template):
-        if template["phase"] == strategy.phase:
-            return True
-        if template["phase"] == next_phase and template["instrument"] in instruments:
-            return True
-        return template["key"] == "funding_plan" and wants_funding
-
-    return [template for template in playbook["action_templates"] if wanted(template)]
-
-
-def _template_recommendation(template: dict, strategy) -> str:
-    for recommendation in strategy.recommendations:
-        if recommendation.kind == "instrument" and recommendation.key == template["instrument"]:
-            return f"instrument:{recommendation.key}"
-    return f"phase:{template['phase']}"
-
-
-def draft_actions(*, strategy, playbook: dict, answers: dict, start_date, language: str
-                  ) -> list[dict]:
-    """The draft actions as plain field values (pure: no database)."""
-    top_funding = next((r.key for r in strategy.recommendations if r.kind == "funding"), None)
-    funding_ids = {f["key"]: f.get("id") for f in playbook["funding_options"]}
-    countries = list(answers.get("target_countries") or [])
-    markets = str(answers.get("target_markets") or "")[:500]
-    actions = []
-    in_group = {False: 0, True: 0}
-    for position, template in enumerate(_chosen_templates(strategy, playbook), start=1):
-        later_phase = template["phase"] != strategy.phase and template["key"] != "funding_plan"
-        # Two actions start each month; the next phase's actions start half a year in.
-        offset = (6 if later_phase else 0) + in_group[later_phase] // 2
-        in_group[later_phase] += 1
-        start = start_date + relativedelta(months=offset)
-        due = start + relativedelta(months=template["duration_months"])
-        needs_funding = template["instrument"] == "transnational_calls" or \
-            template["key"] == "funding_plan"
-        actions.append({
-            "position": position, "template_key": template["key"],
-            "recommendation": _template_recommendation(template, strategy),
-            "title": template["title"][language], "description": template["description"][language],
-            "owner_role": template["owner_role"][language], "start_date": start, "due_date": due,
-            "target_countries": countries, "target_markets": markets,
-            "milestone": template["milestone"][language], "milestone_date": due,
-            "indicator": template["indicator"][language],
-            "funding_id": funding_ids.get(top_funding) if needs_funding else None,
-        })
-    return actions
-
-
-def plan_end(start_date, actions: list[dict]):
+def plan_end(start_date, actions: list[dict], months: int = MIN_PLAN_MONTHS):
+    """The end of the plan period: the time horizon the team chose, or later when an
+    action is due after it."""
     latest = max((a["due_date"] for a in actions), default=start_date)
-    return max(latest, start_date + relativedelta(months=MIN_PLAN_MONTHS))
+    return max(latest, start_date + relativedelta(months=max(months, 1)))
+
+
+def plan_profile(context, language: str) -> dict:
+    """What the plan was generated from, kept on the plan: the cooperation profile, the
+    markets in order, the countries already known and the funding amounts."""
+    answers = context.answers
+    return {
+        "themes": str(answers.get("cooperation_themes") or ""),
+        "members": list(answers.get("participating_members") or []),
+        "partner_types": list(answers.get("partner_types") or []),
+        "markets": [{"country": m.country, "score": m.score,
+                     "shared_languages": m.shared_languages} for m in context.markets],
+        "known_countries": sorted(active_countries(answers.get("past_activities"))),
+        "funding": funding_amounts(answers),
+        "own_ideas": {key.removeprefix("reduce_"): str(value) for key, value in answers.items()
+                      if key.startswith("reduce_") and value},
+        "language": language,
+    }
 
 
 @transaction.atomic
@@ -141,16 +107,38 @@ def plan_generate(*, diagnostic: Diagnostic, user, start_date) -> ActionPlan:
     context = strategy_for_diagnostic(locked)
     language = active_language()
     actions = draft_actions(strategy=context.strategy, playbook=context.playbook,
-                            answers=context.answers, start_date=start_date, language=language)
+                            answers=context.answers, start_date=start_date, language=language,
+                            markets=[m.country for m in context.markets],
+                            governance=(locked.profile or {}).get("governance", ""))
     plan = ActionPlan(
         cluster=locked.cluster, diagnostic=locked, playbook=context.version,
         phase=context.strategy.phase, strategy=context.as_json(),
         statement=context.statement(language), start_date=start_date,
-        end_date=plan_end(start_date, actions), created_by=user)
+        end_date=plan_end(start_date, actions, plan_months(context.answers)),
+        objectives=plan_objectives(context.answers, language),
+        profile=plan_profile(context, language), created_by=user)
     _save(plan, user)
     for values in actions:
         _save(Action(plan=plan, **values), user)
     return plan
+
+
+# --- The target-market shortlist ----------------------------------------------------------
+
+@transaction.atomic
+def shortlist_save(*, diagnostic: Diagnostic, user, revision: int, countries: list[str]
+                   ) -> MarketShortlist:
+    """Keep the team's order of its target markets (those left out are dropped). The
+    revision the form was loaded at must still be current (0: none saved yet)."""
+    shortlist, _created = MarketShortlist.objects.select_for_update().get_or_create(
+        diagnostic=diagnostic, defaults={"revision": 0})
+    if shortlist.revision != revision:
+        raise PlanConflict(shortlist.updated_by, shortlist.updated_at)
+    shortlist.countries = list(dict.fromkeys(countries))
+    shortlist.revision += 1
+    shortlist.updated_by = user
+    shortlist.save()
+    return shortlist
 
 
 # --- Edits ----------------------------------------------------------------------------------

@@ -6,14 +6,16 @@ from dataclasses import asdict, dataclass, field
 
 from django.utils.translation import gettext as _
 from django.utils.translation import override
+from django_countries import countries
 
+from benchmark.markets import Market, market_facts
 from benchmark.models import Cohort, DiagnosticScore, SegmentDistribution
 from benchmark.scoring import quartiles
 from benchmark.segments import segment_key
 from clusterdiag.language import pick_text
 from diagnostic.models import Answer, Diagnostic, Option, Question
 
-from .models import PlaybookVersion
+from .models import MarketShortlist, PlaybookVersion
 from .playbook.load import playbook_as_dict
 from .rules import Strategy, build_strategy
 
@@ -27,6 +29,9 @@ class StrategyContext:
     scores: dict
     gaps: dict
     strategy: Strategy
+    markets: list[Market] = field(default_factory=list)  # in the team's order, kept ones
+    candidates: list[Market] = field(default_factory=list)  # every market, ranked by score
+    shortlist: MarketShortlist | None = None
 
     def as_json(self) -> dict:
         return {"phase": self.strategy.phase,
@@ -46,6 +51,15 @@ def peer_gaps(diagnostic: Diagnostic, dimensions: dict) -> dict:
             for row in rows if row.dimension in dimensions and row.cut_points}
 
 
+def ordered_markets(candidates: list[Market], saved: list[str] | None) -> list[Market]:
+    """The markets in the team's saved order (the ones it dropped left out), else ranked by
+    score."""
+    if saved is None:
+        return list(candidates)
+    by_code = {m.country: m for m in candidates}
+    return [by_code[code] for code in saved if code in by_code]
+
+
 def strategy_for_diagnostic(diagnostic: Diagnostic,
                             version: PlaybookVersion | None = None) -> StrategyContext:
     version = version or PlaybookVersion.objects.current()
@@ -56,9 +70,18 @@ def strategy_for_diagnostic(diagnostic: Diagnostic,
     scores = {"overall": score.overall, "band": score.band,
               "dimensions": score.dimensions} if score else {"dimensions": {}}
     gaps = peer_gaps(diagnostic, scores["dimensions"])
-    strategy = build_strategy(answers=answers, scores=scores, playbook=playbook, gaps=gaps)
+    home = (diagnostic.profile or {}).get("country") or diagnostic.cluster.country.code or ""
+    cohort = Cohort.DEMO if diagnostic.cluster.is_demo else Cohort.LIVE
+    candidates = market_facts(home=home, answers=answers, cohort=cohort)
+    shortlist = MarketShortlist.objects.filter(diagnostic=diagnostic).first()
+    markets = ordered_markets(candidates, shortlist.countries if shortlist else None)
+    strategy = build_strategy(
+        answers=answers, scores=scores, playbook=playbook, gaps=gaps,
+        markets=[{"country": m.country, "shared_languages": m.shared_languages}
+                 for m in markets])
     return StrategyContext(diagnostic=diagnostic, version=version, playbook=playbook,
-                           answers=answers, scores=scores, gaps=gaps, strategy=strategy)
+                           answers=answers, scores=scores, gaps=gaps, strategy=strategy,
+                           markets=markets, candidates=candidates, shortlist=shortlist)
 
 
 def _items(playbook: dict, kind: str) -> dict[str, dict]:
@@ -104,6 +127,7 @@ class RecommendationView:
     title: str
     description: str
     reasons: list[str] = field(default_factory=list)
+    own_idea: str = ""  # the team's idea for reducing a barrier, shown beside ours
 
 
 class Wording:
@@ -126,6 +150,9 @@ class Wording:
 
     def reason(self, trigger: dict) -> str:
         kind, key, value = trigger["kind"], trigger["key"], trigger.get("value")
+        if kind == "language":
+            return _("Your working languages are not official in: %(countries)s.") % {
+                "countries": ", ".join(str(countries.name(c) or c) for c in value or [])}
         if kind == "answer" and key == "phase":
             return _("It fits the phase you start from: %(phase)s.") % {
                 "phase": self.phases.get(value, value)}
@@ -144,7 +171,8 @@ class Wording:
                                               "median": round(median)}
 
 
-def describe(strategy: dict, playbook: dict, wording: Wording) -> dict:
+def describe(strategy: dict, playbook: dict, wording: Wording,
+             answers: dict | None = None) -> dict:
     """Everything the strategy section of a page or of the PDF shows."""
     kind_labels = {"instrument": _("Instrument"), "barrier": _("Counter-measure"),
                    "funding": _("Funding")}
@@ -157,7 +185,9 @@ def describe(strategy: dict, playbook: dict, wording: Wording) -> dict:
             kind=rec["kind"], kind_label=kind_labels[rec["kind"]], key=rec["key"],
             priority=rec["priority"], title=pick_text(item["title"]),
             description=pick_text(item["description"]),
-            reasons=[wording.reason(t) for t in rec["triggers"]]))
+            reasons=[wording.reason(t) for t in rec["triggers"]],
+            own_idea=str((answers or {}).get(f"reduce_{rec['key']}") or "")
+            if rec["kind"] == "barrier" else ""))
     phase = _items(playbook, "phase")[strategy["phase"]]
     return {
         "phase": {"key": strategy["phase"], "title": pick_text(phase["title"]),

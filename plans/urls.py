@@ -16,6 +16,7 @@ MOVED_ADMIN = ("actionplan|action|plancomment|plantransition|pdfjob|playbookvers
 urlpatterns = [
     path("diagnostics/<int:pk>/strategy/", views.strategy, name="strategy"),
     path("diagnostics/<int:pk>/plan/", views.plan_create, name="create"),
+    path("diagnostics/<int:pk>/markets/", views.shortlist_save, name="shortlist"),
     path("plans/<int:pk>/", views.plan_detail, name="detail"),
     path("plans/<int:pk>/edit/", views.plan_edit, name="edit"),
     path("plans/<int:pk>/agenda/", views.plan_agenda, name="agenda"),

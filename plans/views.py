@@ -5,16 +5,25 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from benchmark.markets import WEIGHTS as MARKET_WEIGHTS
 from clusterdiag.language import active_language
 from diagnostic.access import get_diagnostic_for_user, is_team_member
 
 from . import services
 from .access import get_action_for_user, get_plan_for_user, is_reviewer, is_team
 from .display import milestones, plan_actions, plan_timeline_figure, strategy_view
-from .forms import ActionForm, CommentForm, PlanForm, PlanStartForm, TransitionForm
+from .forms import (
+    ActionForm,
+    CommentForm,
+    PlanForm,
+    PlanStartForm,
+    ShortlistForm,
+    TransitionForm,
+)
 from .history import plan_changes
 from .models import ActionPlan
 from .strategy import Wording, describe, strategy_for_diagnostic
@@ -56,17 +65,48 @@ def strategy(request, pk):
     return _strategy_page(request, diagnostic, PlanStartForm())
 
 
-def _strategy_page(request, diagnostic, form, status=200):
-    context = strategy_for_diagnostic(diagnostic)
+def _shortlist_initial(context) -> dict:
+    saved = context.shortlist.countries if context.shortlist else None
+    order = saved if saved is not None else [m.country for m in context.candidates]
+    return {"revision": context.shortlist.revision if context.shortlist else 0,
+            **{f"rank_{code}": i for i, code in enumerate(order, start=1)}}
+
+
+def _strategy_page(request, diagnostic, form, status=200, shortlist_form=None, context=None):
+    context = context or strategy_for_diagnostic(diagnostic)
     method = diagnostic.score.method.definition if hasattr(diagnostic, "score") else None
     view = describe(context.as_json(), context.playbook,
-                    Wording(diagnostic, method, context.playbook))
+                    Wording(diagnostic, method, context.playbook), context.answers)
+    shortlist_form = shortlist_form or ShortlistForm(markets=context.candidates,
+                                                     initial=_shortlist_initial(context))
     return render(request, "plans/strategy.html", {
         "diagnostic": diagnostic, "cluster": diagnostic.cluster, "strategy": view,
         "statement": context.statement(active_language()),
         "plan": ActionPlan.objects.filter(diagnostic=diagnostic).first(),
         "can_edit": is_team_member(request.user, diagnostic.cluster_id),
+        "markets": [{"market": m, "field": shortlist_form[f"rank_{m.country}"],
+                     "kept": m in context.markets, "rank": rank}
+                    for rank, m in enumerate([*context.markets, *(
+                        c for c in context.candidates if c not in context.markets)], start=1)],
+        "weights": MARKET_WEIGHTS, "shortlist_form": shortlist_form,
         "form": form}, status=status)
+
+
+@require_POST
+def shortlist_save(request, pk):
+    diagnostic = get_diagnostic_for_user(request.user, pk, write=True)
+    if not diagnostic.is_locked:
+        raise Http404
+    context = strategy_for_diagnostic(diagnostic)
+    form = ShortlistForm(request.POST, markets=context.candidates)
+    if form.is_valid() and _saved(form, lambda: services.shortlist_save(
+            diagnostic=diagnostic, user=request.user, revision=form.cleaned_data["revision"],
+            countries=form.ordered_countries())):
+        messages.success(request, _("The order of your target markets is saved. The plan "
+                                    "made from now on follows it."))
+        return redirect(f"{reverse('plans:strategy', args=[pk])}#markets")
+    return _strategy_page(request, diagnostic, PlanStartForm(), status=400,
+                          shortlist_form=form, context=context)
 
 
 @require_POST

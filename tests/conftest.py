@@ -99,6 +99,7 @@ DATA_MIGRATIONS = [
     ("clusterdiag.migrations.0002_facilitators_group", "create_group"),
     ("diagnostic.migrations.0002_questionnaire_v1", "load_v1"),
     ("diagnostic.migrations.0003_facilitator_permissions", "grant"),
+    ("diagnostic.migrations.0009_questionnaire_v2", "load_v2"),
     ("diagnostic.migrations.0005_playbook_v1", "grant"),
     ("plans.migrations.0002_playbook_v1", "load_v1"),
     ("plans.migrations.0002_playbook_v1", "grant"),

@@ -81,8 +81,9 @@ def valid_value(question):
     if kind == "countries":
         return ["SE", "FI"]
     if kind == "rows":
+        kind = next(c for c in question.columns if c["kind"] == "choice")
         return [{"actor": "Cluster board", "region": "Nordics", "year": 2024,
-                 "kind": question.columns[3]["options"][0]["key"]}]
+                 "kind": kind["options"][0]["key"]}]
     raise ValueError(kind)
 
 

@@ -108,6 +108,14 @@ class Question(Localized, models.Model):
     max_length = models.PositiveIntegerField(null=True, blank=True)
     max_rows = models.PositiveSmallIntegerField(null=True, blank=True)
     columns = models.JSONField(_("columns of repeatable rows"), default=list, blank=True)
+    show_if = models.JSONField(
+        _("shown only if"), default=list, blank=True,
+        help_text=_("Conditions on earlier answers, any of which shows the question; none: "
+                    "always shown. A hidden question is neither required nor kept."))
+    drives = models.JSONField(
+        _("what the answer drives"), default=list, blank=True,
+        help_text=_("Index dimension, strategy rule, plan field, target-market score, or "
+                    "context only with the reason; shown on the method page."))
 
     class Meta:
         verbose_name = _("question")

@@ -48,6 +48,8 @@ def questionnaire_load(*, data: dict, apps=global_apps, publish: bool = True):
                 min_value=q.get("min_value"), max_value=q.get("max_value"),
                 max_length=q.get("max_length"), max_rows=q.get("max_rows"),
                 columns=q.get("columns", []),
+                # Only in versions from 2026.2 on (older migrations' models lack them).
+                **{name: q[name] for name in ("show_if", "drives") if name in q},
             )
             option_model.objects.bulk_create(
                 option_model(question=question, key=o["key"], position=o_pos,

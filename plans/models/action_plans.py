@@ -33,6 +33,13 @@ class ActionPlan(models.Model):
         _("strategy when generated"), default=dict,
         help_text=_("The recommendations and what triggered them, as generated."))
     statement = models.TextField(_("strategy statement"), max_length=4000)
+    objectives = models.JSONField(
+        _("objectives"), default=list, blank=True,
+        help_text=_("The team's objectives, each with its indicator, as generated."))
+    profile = models.JSONField(
+        _("cooperation profile"), default=dict, blank=True,
+        help_text=_("Themes, members taking part, target markets in order, known countries "
+                    "and the funding amounts the plan was generated from."))
     start_date = models.DateField(_("plan start"))
     end_date = models.DateField(_("plan end"))
     # Optimistic concurrency: every save of the plan's own fields, or of its list of actions,
@@ -134,6 +141,28 @@ class Action(models.Model):
         if self.owner_id:
             return str(self.owner)
         return self.owner_role
+
+
+class MarketShortlist(models.Model):
+    """The team's order of its target markets (dropped ones left out), used when the plan
+    is generated: the first actions go to the first markets."""
+
+    diagnostic = models.OneToOneField(Diagnostic, on_delete=models.CASCADE,
+                                      related_name="market_shortlist",
+                                      verbose_name=_("diagnostic"))
+    countries = models.JSONField(_("countries in order"), default=list, blank=True)
+    revision = models.PositiveIntegerField(_("revision"), default=1)
+    updated_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL,
+                                   null=True, blank=True, related_name="+",
+                                   verbose_name=_("last changed by"))
+    updated_at = models.DateTimeField(_("last change"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("target-market shortlist")
+        verbose_name_plural = _("target-market shortlists")
+
+    def __str__(self):
+        return ", ".join(self.countries)
 
 
 class PlanComment(models.Model):

@@ -17,6 +17,8 @@ def fill_step(page):
     """Answer every question of the step shown, as a person would: first choices, small
     numbers, a sentence, two countries, one row of past activities."""
     for box in page.locator("[data-question]").all():
+        if not box.is_visible():
+            continue  # a conditional question that the answers so far do not open
         radios = box.locator("input[type=radio]")
         checkboxes = box.locator("input[type=checkbox]:not([name$=DELETE])")
         if radios.count():

@@ -96,7 +96,8 @@ def test_save_and_finish_later_goes_back_to_the_cluster(client, team):
     section = team.diagnostic.version.sections.get(key="funding")
 
     response = client.post(_url("diagnostic_step", team.diagnostic.pk, "funding"),
-                           step_data(section, {"own_financing_pct": "20"}, action="later"))
+                           step_data(section, {"funding_planned": "funding_yes",
+                                               "own_financing_pct": "20"}, action="later"))
 
     assert response.url == _url("cluster_detail", team.cluster.pk)
     assert _value(team.diagnostic, "own_financing_pct") == 20
@@ -107,14 +108,13 @@ def test_jump_and_previous_buttons_save_then_move(client, team):
     section = team.diagnostic.version.sections.get(key="barriers")
     url = _url("diagnostic_step", team.diagnostic.pk, "barriers")
 
-    jump = client.post(url, {**step_data(section, {"barrier_reduction": "Visits"}),
-                             "_goto": "funding"})
-    previous = client.post(url, step_data(section, {"barrier_reduction": "Visits"},
-                                          action="previous"))
+    answers = {"expected_barriers": ["q3_trust"], "reduce_q3_trust": "Visits"}
+    jump = client.post(url, {**step_data(section, answers), "_goto": "funding"})
+    previous = client.post(url, step_data(section, answers, action="previous"))
 
     assert jump.url == _url("diagnostic_step", team.diagnostic.pk, "funding")
     assert previous.url == _url("diagnostic_step", team.diagnostic.pk, "cooperation")
-    assert _value(team.diagnostic, "barrier_reduction") == "Visits"
+    assert _value(team.diagnostic, "reduce_q3_trust") == "Visits"
 
 
 def test_progress_counts_complete_sections_and_the_current_one(client, team):
@@ -126,8 +126,9 @@ def test_progress_counts_complete_sections_and_the_current_one(client, team):
     response = client.get(_url("diagnostic_step", team.diagnostic.pk, "motives"))
 
     assert response.context["complete_count"] == 1  # the profile of the fixture is complete
-    assert (response.context["current"].answered, response.context["current"].total) == (2, 4)
-    assert "2 of 4 answered" in response.text
+    # Five questions shown: the indicators appear only once objectives are written.
+    assert (response.context["current"].answered, response.context["current"].total) == (2, 5)
+    assert "2 of 5 answered" in response.text
     assert "1 of 9 sections complete" in response.text
 
 
@@ -137,7 +138,9 @@ def test_review_lists_missing_answers_and_submit_is_refused_until_complete(clien
     review = client.get(_url("diagnostic_review", team.diagnostic.pk))
     submit = client.post(_url("diagnostic_submit", team.diagnostic.pk))
 
-    required = Question.objects.filter(section__version=team.diagnostic.version, required=True)
+    # Required questions shown only under a condition are not asked for yet.
+    required = Question.objects.filter(section__version=team.diagnostic.version, required=True,
+                                       show_if=[])
     assert review.context["missing_count"] == required.count() > 20
     assert "Missing (required)" in review.text
     assert submit.url == _url("diagnostic_review", team.diagnostic.pk)
@@ -188,7 +191,7 @@ def test_a_new_run_copies_the_last_answers_and_keeps_the_old_run(client, team):
     old, new = Diagnostic.objects.order_by("run")
     assert (old.run, old.status, new.run, new.status) == (1, "submitted", 2, "draft")
     assert _value(new, "motives") == _value(old, "motives")
-    assert new.answers.count() == old.answers.count() == 31
+    assert new.answers.count() == old.answers.count() == 37  # 42 questions, 5 hidden
 
 
 def test_manager_invites_a_colleague_who_joins_the_team(client, team,

@@ -27,6 +27,7 @@ def _stored(team, key):
 def test_a_valid_step_is_stored_and_leads_to_the_next_step(client, team):
     response = _post(client, team, "motives", {
         "motives": ["q1_new_markets", "q1_exchange"], "main_objectives": "  Two partners  ",
+        "objective_indicators": "Two agreements signed",
         "geographic_ambition": "q8_worldwide", "time_horizon": "horizon_3y"})
 
     assert response.status_code == 302

@@ -59,13 +59,18 @@ def test_a_plan_is_generated_from_the_strategy_with_agenda_targets_and_milestone
     assert plan.phase == plan.strategy["phase"]
     assert plan.statement.startswith("Start from the phase")
     assert len(actions) >= 3
-    # Templates of the starting phase come first, in the playbook's order.
-    templates = {t["key"]: t for t in read_version_file("v1.json")["action_templates"]}
-    assert templates[actions[0].template_key]["phase"] in (plan.phase, "joint_projects")
+    # A facilitator was asked for (the first answer of every question): engaging one
+    # comes first, then a first contact in each of the first markets, each its own.
+    assert actions[0].template_key == "engage_facilitator"
+    contacts = [a for a in actions if a.template_key == "first_contact"]
+    assert [[c.code for c in a.target_countries] for a in contacts] == [
+        [m["country"]] for m in plan.profile["markets"][:2]]
+    assert {m["country"] for m in plan.profile["markets"]} == {"FI", "SE"}  # the answers
+    # Actions carry their own targets, not one list copied to every row.
+    assert len({tuple(c.code for c in a.target_countries) for a in actions}) > 1
     for action in actions:
         assert plan.start_date <= action.start_date <= action.due_date <= plan.end_date
         assert action.milestone and action.milestone_date == action.due_date
-        assert sorted(c.code for c in action.target_countries) == ["FI", "SE"]  # answers
         assert action.owner_role and action.indicator
     assert plan.end_date >= START + datetime.timedelta(days=365)
 
@@ -447,27 +452,41 @@ def test_plan_pages_keep_a_constant_number_of_queries(team, client,
 @pytest.mark.parametrize("phase", ["get_to_know", "build_trust", "joint_projects",
                                    "strategic_partnership"])
 def test_draft_actions_follow_the_phase_and_the_recommended_instruments(phase):
+    from plans.generation import TEMPLATE_TARGETS, draft_actions
     from plans.rules import PHASES, Recommendation, Strategy
 
     playbook = read_version_file("v1.json")
     templates = playbook["action_templates"]
-    alone = services.draft_actions(
+    alone = draft_actions(
         strategy=Strategy(phase=phase, phase_triggers=[], recommendations=[]),
-        playbook=playbook, answers={"target_countries": ["JP"], "target_markets": "Robotics"},
+        playbook=playbook, answers={"target_markets": "Robotics"}, markets=["JP", "KR"],
         start_date=START, language="fr")
-    assert [a["template_key"] for a in alone] == [t["key"] for t in templates
-                                                 if t["phase"] == phase]
-    assert all(a["target_countries"] == ["JP"] and a["target_markets"] == "Robotics"
-               for a in alone)
-    assert all(a["title"] == next(t["title"]["fr"] for t in templates
-                                  if t["key"] == a["template_key"]) for a in alone)
+    expected = [t["key"] for t in templates if t["phase"] == phase]
+    expected += [] if phase == "joint_projects" else ["funding_plan"]
+    keys = [a["template_key"] for a in alone if a["template_key"] != "first_contact"]
+    assert [a["target_countries"] for a in alone[:2]] == [["JP"], ["KR"]]  # first contacts
+    # One networking visit to each of the first two markets.
+    assert [k for i, k in enumerate(keys) if k not in keys[:i]] == expected
+    assert all(a["target_markets"] == "Robotics" for a in alone)
+    for action in alone:
+        count = TEMPLATE_TARGETS.get(action["template_key"])
+        if action["template_key"] == "first_networking_visit":
+            assert len(action["target_countries"]) == 1
+        elif count:
+            assert len(action["target_countries"]) == min(count, 2)
+    assert all(a["title"].startswith(next(t["title"]["fr"] for t in templates
+                                          if t["key"] == a["template_key"]))
+               for a in alone if a["template_key"] != "first_contact")
     index = PHASES.index(phase)
     if index + 1 < len(PHASES):
-        following = [t for t in templates if t["phase"] == PHASES[index + 1] and t["instrument"]]
-        instrument = following[0]["instrument"]
-        with_rec = services.draft_actions(
-            strategy=Strategy(phase=phase, phase_triggers=[], recommendations=[
-                Recommendation(kind="instrument", key=instrument, priority=2)]),
-            playbook=playbook, answers={}, start_date=START, language="en")
-        added = [a for a in with_rec if a["template_key"] == following[0]["key"]]
-        assert added and added[0]["start_date"] == datetime.date(2027, 7, 1)  # half a year in
+        following = [t for t in templates if t["phase"] == PHASES[index + 1] and t["instrument"]
+                     and t["instrument"] not in {x["instrument"] for x in templates
+                                                 if x["phase"] == phase}]
+        if following:
+            instrument = following[0]["instrument"]
+            with_rec = draft_actions(
+                strategy=Strategy(phase=phase, phase_triggers=[], recommendations=[
+                    Recommendation(kind="instrument", key=instrument, priority=2)]),
+                playbook=playbook, answers={}, start_date=START, language="en")
+            added = [a for a in with_rec if a["template_key"] == following[0]["key"]]
+            assert added and added[0]["start_date"] == datetime.date(2027, 7, 1)

@@ -165,3 +165,50 @@ def test_the_playbook_file_has_every_key_the_rules_use():
     result = build_strategy(answers={"expected_barriers": ["q3_trust"]}, scores={},
                             playbook=playbook)
     assert result.phase == "get_to_know" and result.recommendations
+
+
+# --- What the answers added in questionnaire 2026.2 drive -------------------------------------
+
+@pytest.mark.parametrize(("answers", "phase"), [
+    ({"past_activities": [{"actor": "x", "kind": "networking_visit"}]}, "build_trust"),
+    ({"past_activities": [{"actor": "x", "kind": "joint_project"}]}, "joint_projects"),
+    ({"past_activities": [{"actor": "x", "kind": "other"}]}, "get_to_know"),
+])
+def test_past_activities_move_the_starting_phase(answers, phase):
+    assert starting_phase(answers, {})[0] == phase
+
+
+@pytest.mark.parametrize(("answers", "instrument", "priority"), [
+    ({"partner_types": ["partner_clusters"]}, "networking_visits", 2),
+    ({"partner_types": ["partner_research"]}, "transnational_calls", 2),
+    ({"partner_types": ["partner_customers"]}, "b2b_meetings", 2),
+    ({"decisive_factors": ["factor_trust"]}, "networking_visits", 1),
+    ({"decisive_factors": ["factor_committed_members"]}, "joint_working_group", 1),
+    ({"support_fit": "fit_not"}, "strategic_dialogue", 1),
+])
+def test_answers_choose_instruments(answers, instrument, priority):
+    result = build_strategy(answers={"current_strategy": ["q4_concrete_strategy"], **answers},
+                            scores=GOOD_SCORES, playbook=PLAYBOOK)
+    rec = next(r for r in result.recommendations if r.key == instrument)
+    assert rec.priority == priority
+    assert rec.triggers[-1].kind == "answer" and rec.triggers[-1].key in answers
+
+
+def test_support_that_fits_puts_public_funding_first():
+    answers = {"funding_sources": ["q7_fp", "q7_own"], "support_fit": "fit_well"}
+    result = build_strategy(answers=answers, scores=GOOD_SCORES, playbook=PLAYBOOK)
+    priorities = {r.key: r.priority for r in result.recommendations if r.kind == "funding"}
+    assert priorities == {"horizon_europe": 1, "own_financing": 3}
+
+
+@pytest.mark.parametrize(("markets", "languages", "measure"), [
+    ([{"country": "FR", "shared_languages": []}], "German", ["FR"]),
+    ([{"country": "AT", "shared_languages": ["de"]}], "German", None),
+    ([{"country": "FR", "shared_languages": []}], "", None),  # no working languages given
+])
+def test_the_language_measure_compares_working_and_official_languages(markets, languages,
+                                                                      measure):
+    result = build_strategy(answers={"working_languages": languages}, scores=GOOD_SCORES,
+                            playbook=PLAYBOOK, markets=markets)
+    rec = next((r for r in result.recommendations if r.key == "q3_language_distance"), None)
+    assert (rec.triggers[0].value if rec else None) == measure

@@ -323,11 +323,16 @@ def _plan_forms(world) -> dict[str, tuple[str, dict]]:
         CommentForm,
         PlanForm,
         PlanStartForm,
+        ShortlistForm,
         TransitionForm,
     )
+    from plans.strategy import strategy_for_diagnostic
 
     plan = world.plan
+    markets = strategy_for_diagnostic(world.submitted).candidates
     return {
+        "shortlist": (reverse("plans:shortlist", args=[world.submitted.pk]),
+                      ShortlistForm(markets=markets).fields),
         "plan_create": (reverse("plans:create", args=[world.submitted.pk]),
                         PlanStartForm().fields),
         "plan_edit": (reverse("plans:edit", args=[plan.pk]),

@@ -48,6 +48,7 @@ OBJECT_URLS = {
     "diagnostic:diagnostic_autosave": lambda w: {"pk": w.draft.pk, "section_key": "motives"},
     "plans:strategy": lambda w: {"pk": w.submitted.pk},
     "plans:create": lambda w: {"pk": w.submitted.pk},
+    "plans:shortlist": lambda w: {"pk": w.submitted.pk},
     "plans:detail": _plan,
     "plans:edit": _plan,
     "plans:agenda": _plan,

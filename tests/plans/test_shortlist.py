@@ -1,0 +1,132 @@
+"""The target-market shortlist on the strategy page, its order in the plan, and the plan
+pages' query counts with 1 and 30 actions."""
+
+import datetime
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from diagnostic import services as diagnostic_services
+from diagnostic.models import Question
+from plans import services
+from plans.models import ActionPlan, MarketShortlist
+from tests.factories import answer_everything, plan_for, submitted_diagnostic
+
+pytestmark = [pytest.mark.django_db]
+START = datetime.date(2027, 1, 1)
+
+
+def _submitted_with(team, **answers):
+    answer_everything(team.diagnostic, team.manager)
+    questions = {q.key: q for q in Question.objects.filter(
+        section__version=team.diagnostic.version, key__in=answers)}
+    diagnostic_services.answers_save(diagnostic=team.diagnostic, user=team.manager,
+                                     section_key="funding",
+                                     values={questions[k]: v for k, v in answers.items()})
+    return diagnostic_services.diagnostic_submit(diagnostic=team.diagnostic, user=team.manager,
+                                                 benchmark_consent=False)
+
+
+def test_the_strategy_page_shows_every_factor_of_every_country(client, team):
+    diagnostic = _submitted_with(team, target_countries=["FR", "AT"],
+                                 working_languages="German",
+                                 reduce_q3_trust="Monthly calls between managers")
+    client.force_login(team.member)
+
+    response = client.get(reverse("plans:strategy", args=[diagnostic.pk]))
+
+    rows = {row["market"].country: row["market"] for row in response.context["markets"]}
+    assert set(rows) == {"FR", "AT"}
+    assert rows["AT"].shared_languages == ["de"] and rows["FR"].shared_languages == []
+    for code in ("FR", "AT"):
+        assert f'data-market="{code}"' in response.text
+    for factor in ("language", "eu_eea", "distance", "members", "peers"):
+        assert response.text.count(f'data-factor="{factor}"') == 2
+    assert "Monthly calls between managers" in response.text  # beside our counter-measure
+    assert "Your working languages are not official in: France." in response.text
+
+
+def test_the_team_reorders_and_drops_countries_and_the_plan_follows(client, team):
+    diagnostic = _submitted_with(team, target_countries=["FR", "AT", "PL"])
+    client.force_login(team.member)
+    url = reverse("plans:shortlist", args=[diagnostic.pk])
+
+    saved = client.post(url, {"revision": 0, "rank_PL": 1, "rank_FR": 2, "rank_AT": ""})
+    stale = client.post(url, {"revision": 0, "rank_AT": 1})
+    client.post(reverse("plans:create", args=[diagnostic.pk]), {"start_date": "2027-01-01"})
+
+    assert saved.status_code == 302
+    assert stale.status_code == 400 and "changed meanwhile" in stale.text
+    assert MarketShortlist.objects.get(diagnostic=diagnostic).countries == ["PL", "FR"]
+    plan = ActionPlan.objects.get()
+    assert [m["country"] for m in plan.profile["markets"]] == ["PL", "FR"]
+    contacts = plan.actions.filter(template_key="first_contact").order_by("position")
+    assert [[c.code for c in a.target_countries] for a in contacts] == [["PL"], ["FR"]]
+    assert not any("AT" in [c.code for c in a.target_countries] for a in plan.actions.all())
+
+
+def test_a_bad_rank_gets_a_message_next_to_the_field(client, team):
+    diagnostic = _submitted_with(team, target_countries=["FR"])
+    client.force_login(team.member)
+
+    response = client.post(reverse("plans:shortlist", args=[diagnostic.pk]),
+                           {"revision": 0, "rank_FR": "-3"})
+
+    assert response.status_code == 400
+    assert response.context["shortlist_form"].errors["rank_FR"]
+    assert not MarketShortlist.objects.exists()
+
+
+def test_the_plan_keeps_objectives_period_profile_and_amounts(team):
+    diagnostic = _submitted_with(
+        team, main_objectives="Two partner clusters\nA joint project",
+        objective_indicators="Two agreements signed", time_horizon="horizon_3y",
+        funding_planned="funding_yes", intl_budget_eur=120000, own_financing_pct=25,
+        member_cofinancing="cofin_yes", member_cofinancing_pct=25,
+        cooperation_themes="Hydrogen")
+    plan = services.plan_generate(diagnostic=diagnostic, user=team.manager, start_date=START)
+
+    assert plan.objectives[0] == {"text": "Two partner clusters",
+                                  "indicator": "Two agreements signed"}
+    assert len(plan.objectives) == 2 and plan.objectives[1]["indicator"]
+    assert plan.end_date >= START + datetime.timedelta(days=3 * 365)
+    assert plan.profile["funding"] == {"budget": 120000, "own": 30000, "members": 30000,
+                                       "public": 60000}
+    assert plan.profile["themes"] == "Hydrogen"
+
+
+def test_plan_pages_keep_their_query_count_with_1_and_30_actions(client, team):
+    plan = plan_for(team, start_date=START)
+    client.force_login(team.member)
+    first = plan.actions.order_by("position").first()
+    counts = []
+    for size in (1, 30):
+        plan.actions.exclude(pk=first.pk).delete()
+        for i in range(size - 1):
+            first.pk, first.position, first.title = None, i + 2, f"Action {i}"
+            first.save()
+        first = plan.actions.order_by("position").first()
+        assert plan.actions.count() == size
+        page_counts = []
+        for url in (reverse("plans:detail", args=[plan.pk]),
+                    reverse("plans:agenda", args=[plan.pk]),
+                    reverse("plans:history", args=[plan.pk]),
+                    reverse("plans:strategy", args=[plan.diagnostic_id])):
+            with CaptureQueriesContext(connection) as queries:
+                assert client.get(url).status_code == 200
+            page_counts.append(len(queries))
+        counts.append(page_counts)
+    assert counts[0] == counts[1]
+
+
+def test_the_shortlist_is_for_the_team_only(client, team):
+    diagnostic = submitted_diagnostic(team)
+    MarketShortlist.objects.create(diagnostic=diagnostic, countries=["SE"])
+    from tests.factories import UserFactory
+
+    client.force_login(UserFactory())
+    response = client.post(reverse("plans:shortlist", args=[diagnostic.pk]),
+                           {"revision": 1, "rank_SE": 1})
+    assert response.status_code == 404
