@@ -10,6 +10,7 @@ import pytest
 from django.urls import reverse
 from django.utils import formats, translation
 
+from clusterdiag import storage
 from plans import services as plan_services
 from plans.models import PdfJob
 from plans.pdf import charts, fetcher, render, services
@@ -206,7 +207,7 @@ def test_the_file_is_written_whole_or_not_at_all(private_root, tmp_path, monkeyp
     def crash(*args):
         raise KeyboardInterrupt  # like a worker killed between write and rename
 
-    monkeypatch.setattr(services.os, "replace", crash)
+    monkeypatch.setattr(storage.os, "replace", crash)
     with pytest.raises(KeyboardInterrupt):
         services.write_atomically(target, b"%PDF new and longer")
 
