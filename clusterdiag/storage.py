@@ -53,6 +53,9 @@ class PrivateFileSystemStorage(FileSystemStorage):
     def get_available_name(self, name, max_length=None):
         return name
 
+    def url(self, name):
+        raise ValueError("Private files have no URL: a view that checks access serves them.")
+
     def _save(self, name, content):
         write_atomically(Path(self.path(name)), content.read(), Path(self.path(TEMP_DIR)))
         return name

@@ -36,8 +36,10 @@ def test_an_empty_queue_a_silent_broker_or_a_task_in_hand_is_no_stall(waiting, b
     assert watch.stalled(now=130, waiting=3, busy=False)
 
 
-def test_a_broker_that_does_not_answer_counts_as_none(settings):
-    app = celery_app.__class__("liveness-test", broker="redis://127.0.0.1:1/0")
+def test_a_broker_that_does_not_answer_counts_as_none(settings, monkeypatch):
+    monkeypatch.delenv("CELERY_BROKER_URL", raising=False)  # Celery would prefer it
+    app = celery_app.__class__("liveness-test")
+    app.conf.broker_url = "redis://127.0.0.1:1/0"
     app.conf.broker_transport_options = settings.CELERY_BROKER_TRANSPORT_OPTIONS
     app.conf.broker_connection_timeout = 1
 

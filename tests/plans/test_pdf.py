@@ -5,6 +5,7 @@ import datetime
 import re
 import socket
 import threading
+from collections import OrderedDict
 
 import pytest
 from django.urls import reverse
@@ -122,11 +123,25 @@ def test_a_chart_export_failure_costs_the_pictures_not_the_pdf(plan, monkeypatch
 
     monkeypatch.setattr(charts, "_warm", True)
     monkeypatch.setattr(charts.kaleido, "calc_fig_sync", broken)
+    monkeypatch.setattr(charts, "_exported", OrderedDict())  # none exported earlier
 
     rendered = render.plan_pdf(plan_id=plan.pk, language="en")
 
     assert pdf_images(rendered.content) == []
     assert "Chart not available" in pdf_text(rendered.content)
+
+
+def test_a_chart_already_exported_is_not_exported_again(plan, monkeypatch):
+    """A plan asked for again after an edit keeps its results charts: only the changed
+    figure (here: none) goes through the browser."""
+    render.plan_pdf(plan_id=plan.pk, language="en")
+    calls = []
+    monkeypatch.setattr(charts, "_export", lambda figures: calls.append(figures) or [])
+
+    again = render.plan_pdf(plan_id=plan.pk, language="en")
+
+    assert calls == [[]]
+    assert len(pdf_images(again.content)) >= 2
 
 
 def test_the_page_count_grows_with_the_number_of_actions(team, plan):
