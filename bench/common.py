@@ -61,11 +61,12 @@ def gunicorn(app: str, port: int, *, env=None, workers: int = 2, options=(),
          str(workers), *options, "--log-level", "warning"], cwd=ROOT, env=env, **popen)
 
 
-def celery_worker(env: dict, *, loglevel: str = "WARNING", **popen) -> subprocess.Popen:
-    """One Celery worker rendering one job at a time (concurrency 1), as the figures and
-    drills assume; no mingle or gossip, so that it starts at once. `popen` goes to Popen."""
+def celery_worker(env: dict, *, loglevel: str = "WARNING", concurrency: int = 1,
+                  **popen) -> subprocess.Popen:
+    """A Celery worker rendering `concurrency` jobs at a time (1 unless a drill says
+    otherwise); no mingle or gossip, so that it starts at once. `popen` goes to Popen."""
     return subprocess.Popen(
-        [PYTHON, "-m", "celery", "-A", "clusterdiag", "worker", "--concurrency=1",
+        [PYTHON, "-m", "celery", "-A", "clusterdiag", "worker", f"--concurrency={concurrency}",
          "--without-mingle", "--without-gossip", f"--loglevel={loglevel}"], cwd=ROOT, env=env,
         **popen)
 
@@ -88,12 +89,16 @@ def login_cookie(user_id: int, env: dict) -> str:
                capture_output=True).stdout.strip()
 
 
-def wrk(url: str, *, seconds: int, threads: int, cookie: str | None = None) -> float:
+def wrk(url: str, *, seconds: int, threads: int, cookie: str | None = None,
+        script: str | None = None) -> float:
     """Requests per second on `url` with 8 connections for `seconds`, bounded in time. A
-    single error response fails the run: a fast error page would flatter the figure."""
+    single error response fails the run: a fast error page would flatter the figure.
+    `script` is a wrk Lua script (a POST, with its own headers)."""
     args = ["wrk", f"-t{threads}", "-c8", f"-d{seconds}s", "--timeout", "5s", url]
     if cookie:
         args[1:1] = ["-H", f"Cookie: {cookie}"]
+    if script:
+        args[1:1] = ["-s", script]
     out = subprocess.run(args, capture_output=True, text=True, check=True,
                          timeout=seconds + 30).stdout
     errors = re.search(r"Non-2xx or 3xx responses: (\d+)", out)
@@ -124,14 +129,14 @@ def session(user_id: int) -> None:
     setup_django()
     from django.conf import settings
     from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
-    from django.contrib.sessions.backends.db import SessionStore
+    from django.contrib.sessions.backends.db import SessionStore  # the record: in the database
 
     from clusterdiag.models import User
 
     user = User.objects.get(pk=user_id)
     store = SessionStore()
     store[SESSION_KEY] = str(user.pk)
-    store[BACKEND_SESSION_KEY] = "django.contrib.auth.backends.ModelBackend"
+    store[BACKEND_SESSION_KEY] = settings.AUTHENTICATION_BACKENDS[-1]
     store[HASH_SESSION_KEY] = user.get_session_auth_hash()
     store.save()
     print(f"{settings.SESSION_COOKIE_NAME}={store.session_key}")

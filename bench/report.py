@@ -1,11 +1,14 @@
-"""One report of the performance goals P1-P10 (the project's performance targets, restated here):
-every ratio with its goal and whether it holds.
+"""One report of the performance goals (the project's performance targets P1-P10, restated
+here, and the goals added since: P11, the journey pages J1-J6 and the PDF ready time): every
+figure with its goal and whether it holds. Ratios that swing between runs are the median of
+interleaved rounds, with their spread in the note.
 
     bench/run report     (or: .venv/bin/python bench/report.py)
 
 Each benchmark leaves what it measured in bench/out/<benchmark>.json:
     {"ratios": {"P1": {"value": 0.31, "note": "how it was measured"}, ...}}
-(bench/results_page.py writes results.json; bench/pdf.py may write pdf.json with P7-P9).
+(bench/results_page.py writes results.json; bench/pdf.py pdf.json with P7-P9; the load
+drill load.json with the PDF ready time).
 A ratio no benchmark wrote is printed as "not measured". The report exits non-zero when
 a measured ratio misses its goal, or when no benchmark left anything to report.
 """
@@ -22,12 +25,23 @@ GOALS = {
     "P2": ("questionnaire step GET and autosave POST rps / /ping rps", ">=", 0.25),
     "P3": ("results rps at 100,000 / at 100 diagnostics", ">=", 0.8),
     "P4": ("query count equal at 100 and 100,000 (1 = equal)", ">=", 1.0),
-    "P5": ("N+1 guard: extra queries with 20 related rows instead of 1", "<=", 0.0),
-    "P6": ("percentile computation at 100,000 / at 100 (SQL)", "<=", 2.0),
-    "P7": ("PDF render WeasyPrint / ReportLab, same content", "<=", 15.0),
+    "P5": ("N+1 guard: extra queries of a journey page, 20 actions and members vs 1", "<=",
+           0.0),
+    "P6": ("results computation (percentiles, shares) at 100,000 / at 100", "<=", 2.0),
+    # Was "WeasyPrint / ReportLab, same content": that needs a second renderer kept only to
+    # be compared with; what a user waits on is the render itself (and, under load, PDF).
+    "P7": ("PDF render of the typical plan, seconds (warm median)", "<=", 2.0),
     "P8": ("PDF render 10-page plan / 1-page plan", "<=", 12.0),
     "P9": ("/ping rps while PDFs render / idle /ping rps", ">=", 0.4),
     "P10": ("/ping rps / bare WSGI rps, same gunicorn", ">=", 0.5),
+    "P11": ("logged-in /ping rps / anonymous /ping rps", ">=", 0.5),
+    "J1": ("review page rps / logged-in /ping rps", ">=", 0.25),
+    "J2": ("results page rps / logged-in /ping rps (as P1, goal of the journey)", ">=", 0.25),
+    "J3": ("strategy page rps / logged-in /ping rps", ">=", 0.25),
+    "J4": ("plan page rps / logged-in /ping rps", ">=", 0.25),
+    "J5": ("agenda rps / logged-in /ping rps", ">=", 0.25),
+    "J6": ("plan history rps / logged-in /ping rps", ">=", 0.25),
+    "PDF": ("PDF request to ready file under the load run, p95 (seconds)", "<=", 30.0),
 }
 COMPARE = {">=": operator.ge, "<=": operator.le}
 

@@ -1,5 +1,8 @@
 from urllib.parse import unquote_to_bytes
 
+import csp.constants
+import csp.middleware
+import csp.utils
 from django.conf import settings
 from django.contrib import messages
 from django.shortcuts import render
@@ -93,3 +96,32 @@ class RejectUndecodableBodyMiddleware:
                                       "that are not valid text. Please type it again."))
             return render(request, "invalid_encoding.html", status=400)
         return self.get_response(request)
+
+
+class CSPMiddleware(csp.middleware.CSPMiddleware):
+    """django-csp, with the policy built once per process instead of twice per response.
+
+    django-csp builds the policy from the settings for every response, then does the same
+    for the report-only policy (which we do not set). Ours is the same for every response
+    unless a view changes it (csp decorators) or a nonce is used; those responses, and
+    DEBUG (which exempts error pages), go through django-csp unchanged."""
+
+    PER_RESPONSE = ("_csp_config", "_csp_update", "_csp_replace", "_csp_exempt",
+                    "_csp_config_ro", "_csp_update_ro", "_csp_replace_ro", "_csp_exempt_ro")
+
+    def __init__(self, get_response):
+        super().__init__(get_response)
+        self.policy = csp.utils.build_policy()
+        self.plain = (not settings.DEBUG
+                      and not getattr(settings, "CONTENT_SECURITY_POLICY_REPORT_ONLY", None)
+                      and not settings.CONTENT_SECURITY_POLICY.get("EXCLUDE_URL_PREFIXES"))
+
+    def process_response(self, request, response):
+        if (not self.plain or getattr(request, "_csp_nonce", None) is not None
+                or any(getattr(response, name, None) for name in self.PER_RESPONSE)):
+            return super().process_response(request, response)
+        if self.policy and csp.constants.HEADER not in response:
+            response[csp.constants.HEADER] = self.policy
+        # As django-csp does: a nonce asked for after the header is written is an error.
+        request.csp_nonce = csp.middleware.CheckableLazyObject(self._csp_nonce_post_response)
+        return response

@@ -60,3 +60,20 @@ class User(AbstractUser):
     @property
     def is_facilitator(self) -> bool:
         return self.groups.filter(name=FACILITATORS_GROUP).exists()
+
+
+class StoredFile(models.Model):
+    """A generated file kept in the database (PRIVATE_FILES_STORAGE=database), so that
+    every web and worker host reads what any of them wrote: see clusterdiag/storage.py."""
+
+    name = models.CharField(max_length=255, unique=True)
+    content = models.BinaryField()
+    size = models.PositiveIntegerField()
+    modified_at = models.DateTimeField()
+
+    class Meta:
+        verbose_name = _("stored file")
+        verbose_name_plural = _("stored files")
+
+    def __str__(self):
+        return self.name

@@ -75,7 +75,7 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
-    "csp.middleware.CSPMiddleware",
+    "clusterdiag.middleware.CSPMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -137,7 +137,8 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "clusterdiag.User"
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
-    "django.contrib.auth.backends.ModelBackend",
+    # ModelBackend, with the user of each request from a short-lived copy (see auth.py).
+    "clusterdiag.auth.CachedUserBackend",
 ]
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
@@ -177,7 +178,12 @@ STATICFILES_FINDERS = [
     "clusterdiag.staticfinders.PlotlyJsFinder",
 ]
 # Generated files (PDFs) are private: they live outside any URL and are served by views
-# that check access.
+# that check access. "filesystem" keeps them under PRIVATE_FILES_ROOT on this host;
+# "database" in PostgreSQL, which every host shares (clusterdiag/storage.py says why).
+PRIVATE_FILES_STORAGE = env.str("PRIVATE_FILES_STORAGE", default="filesystem")
+if PRIVATE_FILES_STORAGE not in {"filesystem", "database"}:
+    raise ImproperlyConfigured(
+        f"PRIVATE_FILES_STORAGE must be filesystem or database, not {PRIVATE_FILES_STORAGE!r}.")
 PRIVATE_FILES_ROOT = Path(env.str("PRIVATE_FILES_ROOT", default=str(BASE_DIR / "private")))
 STORAGES = {
     "default": {
@@ -221,6 +227,12 @@ CELERY_BROKER_TRANSPORT_OPTIONS = {
     "visibility_timeout": env_int("CELERY_VISIBILITY_TIMEOUT", 3600, minimum=10),
 }
 CELERY_TASK_PUBLISH_RETRY = False
+# Two deployments (or a test) sharing one Redis keep their tasks apart with their own queue.
+CELERY_TASK_DEFAULT_QUEUE = env.str("CELERY_QUEUE", default="celery")
+# A worker with messages waiting, the broker answering, no task in hand and nothing received
+# for this long has stopped consuming: it exits for its supervisor to restart it
+# (clusterdiag/liveness.py). 0 turns the watchdog off.
+WORKER_STALL_SECONDS = env_int("WORKER_STALL_SECONDS", 60)
 # Task modules outside an app's tasks.py (autodiscovery only looks there).
 CELERY_IMPORTS = ["plans.pdf.tasks"]
 
@@ -237,7 +249,10 @@ CELERY_BEAT_SCHEDULE = {
 }
 
 # --- Security -------------------------------------------------------------------------------
-SESSION_ENGINE = "django.contrib.sessions.backends.db"
+# In the database, with each process's copy used for SESSION_CACHE_SECONDS (sessions.py).
+SESSION_ENGINE = "clusterdiag.sessions"
+SESSION_CACHE_ALIAS = "sessions"
+SESSION_CACHE_SECONDS = env_int("SESSION_CACHE_SECONDS", 30)
 SESSION_COOKIE_HTTPONLY = True
 CSRF_COOKIE_HTTPONLY = True
 X_FRAME_OPTIONS = "DENY"
@@ -281,6 +296,12 @@ CACHES = {
     "default": {
         "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
         "OPTIONS": {"MAX_ENTRIES": env_int("CACHE_MAX_ENTRIES", 500, minimum=10)},
+    },
+    # Sessions and their users, for SESSION_CACHE_SECONDS: in this process only.
+    "sessions": {
+        "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+        "LOCATION": "sessions",
+        "OPTIONS": {"MAX_ENTRIES": env_int("SESSION_CACHE_MAX_ENTRIES", 5000, minimum=10)},
     },
 }
 

@@ -28,7 +28,7 @@ def signup(request):
             last_name=form.cleaned_data["last_name"],
             language=request.LANGUAGE_CODE,
         )
-        login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+        login(request, user, backend="clusterdiag.auth.CachedUserBackend")
         messages.success(request, _("Welcome to ClusterDiag. Your account is ready."))
         return redirect("home")
     return render(request, "registration/signup.html", {"form": form})

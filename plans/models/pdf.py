@@ -5,11 +5,12 @@ sent after the commit, and a sweeper sends again any job that stayed queued or r
 long (a broker that was down, a worker that died)."""
 
 from django.conf import settings
-from django.core.files.storage import FileSystemStorage
 from django.db import models, transaction
 from django.db.models.signals import post_delete
 from django.dispatch import receiver
 from django.utils.translation import gettext_lazy as _
+
+from clusterdiag.storage import private_storage
 
 from .action_plans import ActionPlan
 
@@ -27,7 +28,7 @@ class PdfJob(models.Model):
     language = models.CharField(_("language"), max_length=8)
     status = models.CharField(_("status"), max_length=16, choices=Status.choices,
                               default=Status.QUEUED)
-    # Relative to PRIVATE_FILES_ROOT; never under a public URL.
+    # A name in the private storage (clusterdiag/storage.py); never under a public URL.
     file_name = models.CharField(_("file"), max_length=200, blank=True)
     size = models.PositiveIntegerField(_("size (bytes)"), null=True, blank=True)
     pages = models.PositiveIntegerField(_("pages"), null=True, blank=True)
@@ -68,12 +69,6 @@ class PdfJob(models.Model):
     def name_for(plan_id: int, revision: int, language: str) -> str:
         """One name per plan version and language: a second render replaces, never adds."""
         return f"pdf/plan-{plan_id}/r{revision}-{language}.pdf"
-
-
-def private_storage() -> FileSystemStorage:
-    """Where generated files live: never under a public URL, served only by views that
-    check access. Read at call time, so that tests and settings can move it."""
-    return FileSystemStorage(location=settings.PRIVATE_FILES_ROOT)
 
 
 @receiver(post_delete, sender=PdfJob)

@@ -8,7 +8,10 @@ same figures in a table, so a missing browser costs a picture, never the documen
 
 import asyncio
 import base64
+import hashlib
+import json
 import logging
+from collections import OrderedDict
 from concurrent.futures import ThreadPoolExecutor
 
 import kaleido
@@ -29,8 +32,35 @@ async def _all_in_one_browser(figures: list[tuple[dict, int, int]]) -> list[byte
                 for figure, width, height in figures]
 
 
+def _key(figure: dict, width: int, height: int) -> str:
+    text = json.dumps([figure, width, height, SCALE], sort_keys=True, default=str)
+    return hashlib.sha256(text.encode()).hexdigest()
+
+
+# The PNGs last exported in this process, by figure: a plan asked for again after an edit
+# keeps its results charts (radar, position), which are most of a render's time.
+_exported: OrderedDict[str, bytes] = OrderedDict()
+KEPT = 48
+
+
 def export_png(figures: list[tuple[dict, int, int]]) -> list[bytes | None]:
     """PNG bytes for each (figure, width, height), None where the export failed."""
+    keys = [_key(*figure) for figure in figures]
+    missing = [(key, figure) for key, figure in zip(keys, figures, strict=True)
+               if key not in _exported]
+    for (key, _figure), png in zip(missing, _export([f for _k, f in missing]), strict=True):
+        if png is not None:
+            _exported[key] = png
+    found = [_exported.get(key) for key in keys]
+    for key in keys:
+        if key in _exported:
+            _exported.move_to_end(key)
+    while len(_exported) > KEPT:
+        _exported.popitem(last=False)
+    return found
+
+
+def _export(figures: list[tuple[dict, int, int]]) -> list[bytes | None]:
     if not figures:
         return []
     try:

@@ -8,19 +8,19 @@ is idempotent (a row lock decides who renders; a finished job is never rendered 
 the file is written to a temporary name and moved into place in one step."""
 
 import logging
-import os
-import tempfile
 from datetime import timedelta
 from pathlib import Path
 
 from django.conf import settings
+from django.core.files.base import ContentFile
 from django.db import transaction
 from django.utils import timezone
 
+from clusterdiag import storage
 from clusterdiag.queue import send_task_on_commit
+from clusterdiag.storage import private_storage
 
 from ..models import ActionPlan, PdfJob
-from ..models.pdf import private_storage
 from . import render
 
 logger = logging.getLogger(__name__)
@@ -33,25 +33,13 @@ RENDER_TASK = "plans.pdf.tasks.render_plan_pdf"
 
 
 def file_path(job: PdfJob) -> Path:
+    """The job's file on this host's disk (PRIVATE_FILES_STORAGE=filesystem only)."""
     return Path(private_storage().path(job.storage_name))
 
 
 def write_atomically(path: Path, content: bytes) -> None:
-    """Readers see the old file or the whole new one; a process killed half-way leaves a
-    temporary file in tmp/ (swept later), never a truncated PDF under the real name."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    temp_dir = Path(private_storage().path("tmp"))
-    temp_dir.mkdir(parents=True, exist_ok=True)
-    fd, temp = tempfile.mkstemp(dir=temp_dir, suffix=".part")
-    try:
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(content)
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.replace(temp, path)  # same file system: tmp/ is under the same root
-    except BaseException:
-        Path(temp).unlink(missing_ok=True)
-        raise
+    """A file under PRIVATE_FILES_ROOT written whole or not at all (see clusterdiag.storage)."""
+    storage.write_atomically(path, content, Path(private_storage().path(storage.TEMP_DIR)))
 
 
 # --- The web side -----------------------------------------------------------------------------
@@ -134,6 +122,11 @@ def pdf_job_run(*, job_id: int, task_id: str) -> str:
     job = _claim(job_id=job_id, task_id=task_id)
     if job is None:
         return "skipped"
+    if ActionPlan.objects.filter(pk=job.plan_id, revision__gt=job.revision).exists():
+        # The plan changed since it was asked for: nobody can download this version any
+        # more (the pages show the current one), so its render would be wasted work.
+        PdfJob.objects.filter(pk=job.pk).delete()
+        return "superseded"
     try:
         rendered = render.plan_pdf(plan_id=job.plan_id, language=job.language)
     except ActionPlan.DoesNotExist:
@@ -142,7 +135,7 @@ def pdf_job_run(*, job_id: int, task_id: str) -> str:
         logger.exception("PDF job %s failed", job_id)
         _finish(job=job, rendered=None, error=f"{exc.__class__.__name__}: {exc}")
         return "failed"
-    write_atomically(file_path(job), rendered.content)
+    private_storage().save(job.storage_name, ContentFile(rendered.content))
     finished = _finish(job=job, rendered=rendered)
     if finished is None:
         private_storage().delete(job.storage_name)
@@ -192,18 +185,22 @@ def _sweep_files(*, older_than) -> int:
     row names any more (the process that deleted the row died before its on-commit removal
     ran). Only files older than any render may last, so a file just written by a worker
     that has not recorded it yet is left alone."""
-    storage = private_storage()
-    root = Path(storage.location)
+    files = private_storage()
     named = {PdfJob.name_for(*row) for row in
              PdfJob.objects.values_list("plan_id", "revision", "language")}
-    candidates = list((root / "tmp").glob("*.part"))
-    candidates += [path for path in (root / "pdf").glob("plan-*/*.pdf")
-                   if path.relative_to(root).as_posix() not in named]
+    candidates = files.temporary_files()
+    try:
+        folders = [f for f in files.listdir("pdf")[0] if f.startswith("plan-")]
+    except FileNotFoundError:  # nothing rendered yet on this file system
+        folders = []
+    for folder in folders:
+        names = [f"pdf/{folder}/{name}" for name in files.listdir(f"pdf/{folder}")[1]]
+        candidates += [name for name in names if name.endswith(".pdf") and name not in named]
     removed = 0
-    for path in candidates:
+    for name in candidates:
         try:
-            if path.stat().st_mtime < older_than.timestamp():
-                path.unlink()
+            if files.get_modified_time(name) < older_than:
+                files.delete(name)
                 removed += 1
         except FileNotFoundError:
             continue

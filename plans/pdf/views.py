@@ -8,6 +8,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 
 from clusterdiag.language import active_language
+from clusterdiag.storage import private_storage
 
 from ..access import get_plan_for_user
 from ..models import ActionPlan
@@ -50,7 +51,7 @@ def plan_pdf_download(request, pk):
     plan = get_plan_for_user(request.user, pk, related=("cluster",))
     job = services.current_job(plan=plan, language=active_language())
     try:
-        handle = services.file_path(job).open("rb") if job and job.is_ready else None
+        handle = private_storage().open(job.storage_name) if job and job.is_ready else None
     except FileNotFoundError:  # replaced by a newer version meanwhile
         handle = None
     if handle is None:

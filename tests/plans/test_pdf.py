@@ -5,11 +5,13 @@ import datetime
 import re
 import socket
 import threading
+from collections import OrderedDict
 
 import pytest
 from django.urls import reverse
 from django.utils import formats, translation
 
+from clusterdiag import storage
 from plans import services as plan_services
 from plans.models import PdfJob
 from plans.pdf import charts, fetcher, render, services
@@ -121,11 +123,25 @@ def test_a_chart_export_failure_costs_the_pictures_not_the_pdf(plan, monkeypatch
 
     monkeypatch.setattr(charts, "_warm", True)
     monkeypatch.setattr(charts.kaleido, "calc_fig_sync", broken)
+    monkeypatch.setattr(charts, "_exported", OrderedDict())  # none exported earlier
 
     rendered = render.plan_pdf(plan_id=plan.pk, language="en")
 
     assert pdf_images(rendered.content) == []
     assert "Chart not available" in pdf_text(rendered.content)
+
+
+def test_a_chart_already_exported_is_not_exported_again(plan, monkeypatch):
+    """A plan asked for again after an edit keeps its results charts: only the changed
+    figure (here: none) goes through the browser."""
+    render.plan_pdf(plan_id=plan.pk, language="en")
+    calls = []
+    monkeypatch.setattr(charts, "_export", lambda figures: calls.append(figures) or [])
+
+    again = render.plan_pdf(plan_id=plan.pk, language="en")
+
+    assert calls == [[]]
+    assert len(pdf_images(again.content)) >= 2
 
 
 def test_the_page_count_grows_with_the_number_of_actions(team, plan):
@@ -206,7 +222,7 @@ def test_the_file_is_written_whole_or_not_at_all(private_root, tmp_path, monkeyp
     def crash(*args):
         raise KeyboardInterrupt  # like a worker killed between write and rename
 
-    monkeypatch.setattr(services.os, "replace", crash)
+    monkeypatch.setattr(storage.os, "replace", crash)
     with pytest.raises(KeyboardInterrupt):
         services.write_atomically(target, b"%PDF new and longer")
 

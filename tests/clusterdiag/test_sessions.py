@@ -1,0 +1,75 @@
+"""Sessions and users from a short-lived copy in each process (clusterdiag/sessions.py,
+clusterdiag/auth.py): a logged-in request reads neither from the database once copied,
+and what this process changes is seen at once."""
+
+import pytest
+from django.contrib.auth import SESSION_KEY
+from django.contrib.sessions.models import Session
+from django.urls import reverse
+
+from clusterdiag.sessions import local_seconds
+
+pytestmark = [pytest.mark.django_db]
+
+
+def _logged_in(client, user):
+    client.force_login(user, backend="clusterdiag.auth.CachedUserBackend")
+    client.get("/ping")  # the first request copies the session and the user
+
+
+def test_a_logged_in_request_reads_no_session_and_no_user(client, user,
+                                                          django_assert_num_queries):
+    _logged_in(client, user)
+
+    with django_assert_num_queries(0):
+        response = client.get("/ping")
+
+    assert response.status_code == 200
+    assert response.wsgi_request.user == user
+
+
+def test_with_no_copy_both_are_read_each_time(client, user, settings,
+                                              django_assert_num_queries):
+    settings.SESSION_CACHE_SECONDS = 0
+    _logged_in(client, user)
+
+    with django_assert_num_queries(2):  # the session, then the user
+        client.get("/ping")
+
+
+def test_a_user_saved_here_is_read_afresh(client, user):
+    _logged_in(client, user)
+    user.is_active = False
+    user.save()
+
+    assert not client.get("/ping").wsgi_request.user.is_authenticated
+
+
+def test_a_new_password_ends_the_other_sessions_of_this_process(client, user):
+    _logged_in(client, user)
+    user.set_password("A-new-password-2026")
+    user.save()
+
+    assert not client.get("/ping").wsgi_request.user.is_authenticated
+
+
+def test_logging_out_ends_the_session_here_and_in_the_database(client, user):
+    _logged_in(client, user)
+    key = client.session.session_key
+
+    client.post(reverse("logout"))
+
+    assert not Session.objects.filter(session_key=key).exists()
+    client.cookies["sessionid"] = key  # the old cookie, replayed
+    assert not client.get("/ping").wsgi_request.user.is_authenticated
+
+
+def test_the_copy_never_outlives_the_session(client, user, settings):
+    settings.SESSION_CACHE_SECONDS = 30
+    _logged_in(client, user)
+    session = client.session
+    session.set_expiry(5)
+    session.save()
+
+    assert local_seconds(session.get_expiry_age()) <= 5
+    assert session[SESSION_KEY] == str(user.pk)
