@@ -38,7 +38,7 @@ def plan_timeline_figure(plan: ActionPlan, actions: list | None = None) -> dict:
     # here, in the reader's language, for the page and the PDF alike.
     ticks = month_ticks(plan.start_date, plan.end_date)
     figure["layout"]["xaxis"].update(tickmode="array", tickvals=[t.isoformat() for t in ticks],
-                                     ticktext=[date_format(t, "M Y")
+                                     ticktext=[date_format(t, "N Y")
                                                for t in ticks])
     return figure
 

@@ -12,6 +12,7 @@
       hidePlaceholder: true,
       placeholder: select.dataset.placeholder || "",
       closeAfterSelect: !select.multiple,
+      clearAfterSelect: true,  // the next name is typed into an empty box
       allowEmptyOption: !select.multiple,
       render: {
         no_results: function () {
@@ -27,11 +28,7 @@
       options.plugins.remove_button = { title: removeLabel, label: "×" };
     }
     const picker = new window.TomSelect(select, options);
-    // Screen readers name the search field after the field's label.
-    const label = select.id && document.querySelector('label[for="' + CSS.escape(select.id) + '"]');
-    if (label && picker.control_input) {
-      picker.control_input.setAttribute("aria-label", label.textContent.trim());
-    }
+    // Tom Select points the field's <label> at its search box (aria-labelledby).
     // Each tag's remove button says which country it removes.
     function nameButtons() {
       picker.control.querySelectorAll(".item").forEach(function (item) {
