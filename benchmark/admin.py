@@ -6,7 +6,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
 from diagnostic.admin import DiagnosticAdmin
-from diagnostic.admin_mixins import FollowedClustersMixin
+from diagnostic.admin_mixins import FollowedClustersMixin, present_values_filter
 from diagnostic.models import Diagnostic
 
 from . import services
@@ -27,7 +27,9 @@ class IndexBandFilter(admin.SimpleListFilter):
     path = "score__band"
 
     def lookups(self, request, model_admin):
-        bands = DiagnosticScore.objects.values_list("band", flat=True).distinct()
+        # Only the bands among the objects the person may see (a facilitator's clusters).
+        bands = (model_admin.get_queryset(request).order_by().exclude(**{self.path: None})
+                 .values_list(self.path, flat=True).distinct())
         return [(band, band) for band in sorted(bands)]
 
     def queryset(self, request, queryset):
@@ -138,8 +140,9 @@ class ScoringMethodAdmin(admin.ModelAdmin):
 class DiagnosticScoreAdmin(FollowedClustersMixin, admin.ModelAdmin):
     cluster_path = "diagnostic__cluster"
     list_display = ["diagnostic", "overall", "band", "method", "computed_at"]
-    list_filter = ["band", "method", "diagnostic__cluster__sector",
-                   "diagnostic__cluster__governance", "diagnostic__cluster__country"]
+    list_filter = ["band", present_values_filter("diagnostic__cluster__country"),
+                   present_values_filter("diagnostic__cluster__sector"),
+                   present_values_filter("diagnostic__cluster__governance"), "method"]
     search_fields = ["diagnostic__cluster__name"]
     list_select_related = ["diagnostic__cluster", "method"]
     readonly_fields = ["diagnostic", "method", "overall", "dimensions", "items", "band",

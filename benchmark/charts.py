@@ -52,6 +52,13 @@ def position_chart(*, own: float, own_name: str, rows: list[PositionRow],
         data.append({"type": "scatter", "mode": "lines", "x": [row.q1, row.q3],
                      "y": [row.label, row.label], "showlegend": False,
                      "line": {"color": COLOURS["peers"], "width": 10}, "hoverinfo": "x"})
+    # A group whose quartiles coincide has a bar of no length: a square shows it is there.
+    flat = [r for r in rows if r.q1 == r.q3]
+    if flat:
+        data.append({"type": "scatter", "mode": "markers", "showlegend": False,
+                     "x": [r.median for r in flat], "y": [r.label for r in flat],
+                     "marker": {"color": COLOURS["peers"], "symbol": "square", "size": 12},
+                     "hoverinfo": "x"})
     if rows:
         data.append({"type": "scatter", "mode": "markers", "name": _("peer median"),
                      "x": [r.median for r in rows], "y": [r.label for r in rows],

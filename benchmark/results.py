@@ -70,6 +70,24 @@ class QuestionComparison:
     sentences: list[str]
     chart: dict
     peer_n: int | None
+    section_key: str = ""
+    section_label: str = ""
+    summary: str = ""  # the chart in one sentence
+
+
+def chart_summary(rows: list[OptionRow], peer_n: int | None) -> str:
+    """The most frequent answer among peers (or in the 2007 study), in one sentence."""
+    if peer_n:
+        top = max(rows, key=lambda r: r.peer_share or 0, default=None)
+        if top is not None and top.peer_share:
+            return _("Most often chosen by peers: “%(answer)s” (%(share)s %%).") % {
+                "answer": top.label, "share": f"{top.peer_share:g}"}
+    known = [r for r in rows if r.study_share is not None]
+    if known:
+        top = max(known, key=lambda r: r.study_share)
+        return _("Most often chosen in the 2007 study: “%(answer)s” (%(share)s).") % {
+            "answer": top.label, "share": top.study_text}
+    return ""
 
 
 def _peer_share(shares, question_key, option_key, peer_n):
@@ -105,8 +123,10 @@ def question_comparisons(data, peer_n: int | None) -> list[QuestionComparison]:
             option_labels=[("✓ " if r.chosen else "") + r.label for r in rows],
             study=[r.study_share for r in rows], peers=[r.peer_share for r in rows],
             study_name=_("2007 study"), peer_name=_("peers (%(who)s)") % {"who": peer_label})
-        comparisons.append(QuestionComparison(question.key, question.label, question.study_key,
-                                              rows, sentences, chart, peer_n))
+        comparisons.append(QuestionComparison(
+            question.key, question.label, question.study_key, rows, sentences, chart, peer_n,
+            section_key=question.section.key, section_label=question.section.localized("title"),
+            summary=chart_summary(rows, peer_n)))
     return comparisons
 
 
@@ -132,6 +152,17 @@ def segment_label(segment: str) -> str:
         if value != "*":
             parts.append(str(names.get(attribute, {}).get(value, value)))
     return " · ".join(parts) or _("all peers")
+
+
+def strongest_and_weakest(dimensions: list[dict], count: int = 3) -> tuple[list, list]:
+    """The dimensions furthest above and below the peer median (or, without peers, the
+    highest and lowest scores): what the summary at the top of the results names."""
+    def gap(d):
+        return d["score"] - d["median"] if d["median"] is not None else d["score"]
+
+    ranked = sorted(dimensions, key=gap, reverse=True)
+    count = min(count, len(ranked) // 2)
+    return ranked[:count], list(reversed(ranked[-count:])) if count else []
 
 
 def build(data) -> dict:
@@ -164,7 +195,9 @@ def build(data) -> dict:
          "percentile": chosen.percentile_of(d["key"], score.dimensions[d["key"]])
          if chosen else None}
         for d, label in zip(method["dimensions"], dimension_labels, strict=True)]
+    strongest, weakest = strongest_and_weakest(dimensions)
     return {
+        "strongest": strongest, "weakest": weakest,
         "score": score, "band": band_label(method, score.band), "dimensions": dimensions,
         "method_title": pick_text(method["title"]), "cohort_name": cohort_name(data.cohort),
         "is_demo_cohort": data.cohort == Cohort.DEMO, "chosen_group": chosen,

@@ -49,7 +49,8 @@ def _results_body(request, header, filters: dict[str, str]) -> str:
                                              related=RESULTS_RELATED)
         context = results.build(selectors.results_data(diagnostic, filters=filters))
         body = render_to_string("benchmark/_results_body.html",
-                                {**context, "filter_form": PeerFilterForm(initial=filters)})
+                                {**context, "filter_form": PeerFilterForm(initial=filters),
+                                 "diagnostic_pk": header.diagnostic.pk})
         cache.set(key, body, timeout=RESULTS_CACHE_SECONDS)
     return body
 

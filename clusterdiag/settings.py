@@ -206,6 +206,9 @@ DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="ClusterDiag <noreply
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 # Links in emails sent outside a request (review notifications) start with this address.
 SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000").rstrip("/")
+# What the plan page promises a team that submits its plan: an answer within this many
+# working days (from its facilitator, or from the administrators when it has none).
+REVIEW_ANSWER_DAYS = env.int("REVIEW_ANSWER_DAYS", default=10)
 
 # --- Celery ---------------------------------------------------------------------------------
 CELERY_BROKER_URL = env.str("CELERY_BROKER_URL", default="")

@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.contrib import admin, messages
 from django.contrib.admin.utils import unquote
 from django.contrib.auth import login
@@ -6,6 +7,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.contrib.contenttypes.views import shortcut
 from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
+from django.templatetags.static import static
 from django.utils.translation import check_for_language
 from django.utils.translation import gettext as _
 from django.views import i18n
@@ -83,3 +85,16 @@ def admin_view_on_site(request, content_type_id, object_id):
     if model_admin.get_object(request, unquote(object_id)) is None:
         raise Http404
     return shortcut(request, content_type_id, object_id)
+
+
+@require_GET
+def favicon(request):
+    # Browsers ask for /favicon.ico whatever the page says; the file lives with the static
+    # files (hashed name in production).
+    return redirect(static("favicon.ico"), permanent=False)
+
+
+@require_GET
+def privacy(request):
+    return render(request, "privacy.html", {
+        "peer_min_group": settings.PEER_MIN_GROUP})

@@ -2,8 +2,13 @@ from django.contrib import admin, messages
 from django.db import transaction
 from django.utils.translation import gettext_lazy as _
 
-from . import services
-from .admin_mixins import FollowedClustersMixin, FrozenWhenInUseMixin
+from . import admin_facilitation, services  # noqa: F401 (registers its admins)
+from .admin_mixins import (
+    FollowedClustersMixin,
+    FrozenWhenInUseMixin,
+    HasFacilitatorFilter,
+    present_values_filter,
+)
 from .models import (
     Answer,
     Cluster,
@@ -26,11 +31,21 @@ class MembershipInline(admin.TabularInline):
 @admin.register(Cluster)
 class ClusterAdmin(FollowedClustersMixin, admin.ModelAdmin):
     cluster_path = ""  # the cluster itself
-    list_display = ["name", "country", "region", "sector", "governance", "is_demo", "created_at"]
-    list_filter = ["country", "sector", "governance", "is_demo"]
+    list_display = ["name", "country", "region", "sector", "governance", "facilitator_names",
+                    "is_demo", "created_at"]
+    list_filter = [HasFacilitatorFilter, present_values_filter("country"),
+                   present_values_filter("sector"), present_values_filter("governance"),
+                   "is_demo"]
     search_fields = ["name", "region"]
     filter_horizontal = ["facilitators"]
     inlines = [MembershipInline]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).prefetch_related("facilitators")
+
+    @admin.display(description=_("facilitators"))
+    def facilitator_names(self, obj):
+        return ", ".join(str(u) for u in obj.facilitators.all()) or "—"
 
 
 class AnswerInline(admin.TabularInline):
@@ -52,8 +67,9 @@ class DiagnosticAdmin(FollowedClustersMixin, admin.ModelAdmin):
     list_display = ["cluster", "run", "status", "version", "benchmark_consent", "submitted_at",
                     "updated_at"]
     # The benchmark app adds the index band filter (benchmark/admin.py).
-    list_filter = ["status", "benchmark_consent", "cluster__country", "cluster__sector",
-                   "cluster__governance", "version"]
+    list_filter = ["status", present_values_filter("cluster__country"),
+                   present_values_filter("cluster__sector"),
+                   present_values_filter("cluster__governance"), "benchmark_consent", "version"]
     search_fields = ["cluster__name", "cluster__region"]
     list_select_related = ["cluster", "version"]
     readonly_fields = ["cluster", "version", "run", "created_by", "created_at", "updated_at",
@@ -66,9 +82,10 @@ class DiagnosticAdmin(FollowedClustersMixin, admin.ModelAdmin):
 class AnswerAdmin(FollowedClustersMixin, admin.ModelAdmin):
     cluster_path = "diagnostic__cluster"
     list_display = ["diagnostic", "question_key", "value", "updated_by", "updated_at"]
-    list_filter = ["diagnostic__status", "question__section__version", "question__section__key",
-                   "diagnostic__cluster__country", "diagnostic__cluster__sector",
-                   "diagnostic__cluster__governance"]
+    list_filter = ["diagnostic__status", present_values_filter("diagnostic__cluster__country"),
+                   present_values_filter("diagnostic__cluster__sector"),
+                   present_values_filter("diagnostic__cluster__governance"),
+                   "question__section__version", "question__section__key"]
     search_fields = ["question__key", "diagnostic__cluster__name"]
     list_select_related = ["diagnostic__cluster", "question", "updated_by"]
     readonly_fields = ["diagnostic", "question", "value", "updated_by", "updated_at"]

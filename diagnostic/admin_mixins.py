@@ -1,8 +1,13 @@
-"""Rules shared by the admin pages of the diagnostic app."""
+"""Rules shared by the admin pages of the diagnostic app (and the apps above it)."""
 
-from django.contrib.admin.utils import unquote
+from django.contrib import admin
+from django.contrib.admin.utils import get_fields_from_path, unquote
 from django.core.exceptions import PermissionDenied
+from django.db.models import Count
 from django.http import Http404
+from django.utils.translation import gettext_lazy as _
+from django_countries import countries
+from django_countries.fields import CountryField
 
 
 class FollowedClustersMixin:
@@ -70,3 +75,59 @@ class FrozenWhenInUseMixin:
         if obj is not None and self.version_of(obj).is_in_use:
             return False
         return super().has_delete_permission(request, obj)
+
+
+def _value_labels(model, path: str):
+    field = get_fields_from_path(model, path)[-1]
+    if isinstance(field, CountryField):
+        return lambda code: countries.name(code) or code
+    choices = dict(field.flatchoices or [])
+    return lambda value: choices.get(value, value)
+
+
+def present_values_filter(path: str, title=None):
+    """A list filter that offers only the values found among the objects the person may see
+    (the ModelAdmin's own queryset, so a facilitator's followed clusters), the most frequent
+    first, each with its count: one grouped query, however many objects there are."""
+
+    class PresentValuesFilter(admin.SimpleListFilter):
+        parameter_name = path
+
+        def __init__(self, request, params, model, model_admin):
+            self.title = title or get_fields_from_path(model, path)[-1].verbose_name
+            self._model = model
+            super().__init__(request, params, model, model_admin)
+
+        def lookups(self, request, model_admin):
+            label = _value_labels(self._model, path)
+            rows = (model_admin.get_queryset(request).order_by().values(path)
+                    .annotate(n=Count("pk", distinct=True)).order_by("-n", path))
+            return [(row[path], f"{label(row[path])} ({row['n']})") for row in rows
+                    if row[path] not in (None, "")]
+
+        def queryset(self, request, queryset):
+            if self.value():
+                return queryset.filter(**{path: self.value()})
+            return queryset
+
+    PresentValuesFilter.__name__ = f"PresentValuesFilter_{path}"
+    return PresentValuesFilter
+
+
+class HasFacilitatorFilter(admin.SimpleListFilter):
+    """Clusters that no facilitator follows yet: what an administrator assigns."""
+
+    title = _("facilitator")
+    parameter_name = "has_facilitator"
+    cluster_path = ""
+
+    def lookups(self, request, model_admin):
+        return [("no", _("none yet")), ("yes", _("assigned"))]
+
+    def queryset(self, request, queryset):
+        prefix = f"{self.cluster_path}__" if self.cluster_path else ""
+        if self.value() == "no":
+            return queryset.filter(**{f"{prefix}facilitators__isnull": True})
+        if self.value() == "yes":
+            return queryset.filter(**{f"{prefix}facilitators__isnull": False}).distinct()
+        return queryset

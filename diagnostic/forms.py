@@ -10,7 +10,9 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 from django_countries import countries
 
-from .models import GOVERNANCE_HELP, Cluster, Governance, Question
+from clusterdiag.widgets import CountrySelect, CountrySelectMultiple
+
+from .models import GOVERNANCE_HELP, Cluster, FacilitationOffer, Governance, Question
 
 MAX_TEXT_LENGTH = 5000
 NUMBER_FIELD = {"max_digits": 14, "decimal_places": 2}
@@ -26,7 +28,7 @@ class ClusterProfileForm(forms.ModelForm):
         fields = ["name", "country", "region", "sector", "governance", "companies", "smes",
                   "research_institutes", "universities", "other_members", "jobs",
                   "year_founded", "management_fte"]
-        widgets = {"governance": forms.RadioSelect}
+        widgets = {"governance": forms.RadioSelect, "country": CountrySelect}
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -40,6 +42,30 @@ class ClusterProfileForm(forms.ModelForm):
         if companies is not None and smes is not None and smes > companies:
             self.add_error("smes", _("There cannot be more SMEs than member companies."))
         return cleaned
+
+
+class OfferChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, offer):
+        served = [", ".join(str(c.name) for c in offer.countries) or _("every country"),
+                  ", ".join(offer.sector_labels()) or _("every sector")]
+        return f"{offer} ({' · '.join(served)})"
+
+
+class FacilitationForm(forms.Form):
+    """On registration and on the cluster page: a facilitator of an offer, or none."""
+
+    offer = OfferChoiceField(
+        label=_("Who should review your action plan?"), required=False,
+        queryset=FacilitationOffer.objects.none(), widget=forms.RadioSelect,
+        empty_label=_("No facilitator: the site's administrators review it, or we mark it "
+                      "final ourselves"),
+        help_text=_("A facilitator of the programme you choose follows the cluster, reviews "
+                    "its plan and comments on it. An administrator assigns one and you are "
+                    "emailed."))
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["offer"].queryset = FacilitationOffer.objects.available()
 
 
 class InviteForm(forms.Form):
@@ -103,7 +129,7 @@ def build_field(question: Question) -> forms.Field:
                                widget=forms.Textarea(attrs={"rows": 3}), **common)
     if kind == Question.Kind.COUNTRIES:
         return MultipleChoiceWithLimits(
-            choices=list(countries), widget=forms.SelectMultiple(attrs={"size": 8}),
+            choices=list(countries), widget=CountrySelectMultiple,
             min_choices=question.min_choices, max_choices=question.max_choices, **common)
     raise ValueError(f"no single field for kind {kind}")
 
@@ -135,7 +161,8 @@ def _column_field(column: dict, language_label: str) -> forms.Field:
         choices = [("", "—")] + [(o["key"], o["label"]) for o in column.get("options", [])]
         return forms.ChoiceField(choices=choices, widget=select, **common)
     if kind == "country":
-        return forms.ChoiceField(choices=[("", "—"), *countries], widget=select, **common)
+        return forms.ChoiceField(choices=[("", "—"), *countries],
+                                 widget=CountrySelect(attrs={"class": "form-select"}), **common)
     return forms.CharField(max_length=column.get("max_length") or 200,
                            widget=forms.TextInput(attrs={"class": "form-control"}), **common)
 

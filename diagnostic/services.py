@@ -1,5 +1,6 @@
 """Every write of the diagnostic app goes through these functions."""
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.mail import send_mail
 from django.db import transaction
@@ -9,6 +10,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import override
 
+from clusterdiag.mail import administrators, send_each_on_commit
+
 from . import signals
 from .answers import is_answered, profile_missing
 from .conditions import shown_keys
@@ -16,6 +19,8 @@ from .models import (
     Answer,
     Cluster,
     Diagnostic,
+    FacilitationOffer,
+    FacilitationRequest,
     Invitation,
     Membership,
     Option,
@@ -66,6 +71,59 @@ def invitation_create(*, cluster: Cluster, email: str, invited_by, accept_url_fo
 
     transaction.on_commit(send)
     return invitation
+
+
+# --- Who reviews the plan ---------------------------------------------------------------------
+
+def _team(cluster: Cluster) -> list[tuple[str, str]]:
+    return list(cluster.memberships.values_list("user__email", "user__language"))
+
+
+@transaction.atomic
+def facilitation_request(*, cluster: Cluster, user, offer: FacilitationOffer | None
+                         ) -> FacilitationRequest:
+    """The team asks for a facilitator of an offer, or (offer None) says it wants none. A
+    new wish replaces the pending one; administrators are emailed when one is asked for."""
+    Cluster.objects.select_for_update().filter(pk=cluster.pk).first()
+    FacilitationRequest.objects.filter(cluster=cluster,
+                                       status=FacilitationRequest.Status.PENDING).delete()
+    status = (FacilitationRequest.Status.NONE_WANTED if offer is None
+              else FacilitationRequest.Status.PENDING)
+    request = FacilitationRequest.objects.create(cluster=cluster, offer=offer, status=status,
+                                                 requested_by=user)
+    if status == FacilitationRequest.Status.PENDING:
+        send_each_on_commit(administrators(),
+                            subject_template="diagnostic/emails/request-subject.txt",
+                            body_template="diagnostic/emails/request-body.txt",
+                            context={"request": request, "cluster": cluster,
+                                     "site_url": settings.SITE_URL})
+    return request
+
+
+@transaction.atomic
+def facilitator_assign(*, cluster: Cluster, facilitator, by) -> FacilitationRequest:
+    """An administrator assigns a facilitator in one step: the facilitator follows the
+    cluster, its pending request (if any) is answered, and the facilitator and the team are
+    emailed, each in their language."""
+    if not facilitator.is_facilitator:
+        raise ValidationError({"facilitator": _("Choose a person of the Facilitators group.")})
+    request = (FacilitationRequest.objects.select_for_update()
+               .filter(cluster=cluster, status=FacilitationRequest.Status.PENDING).first()
+               or FacilitationRequest(cluster=cluster, requested_by=by))
+    request.status = FacilitationRequest.Status.ASSIGNED
+    request.facilitator, request.decided_by, request.decided_at = facilitator, by, timezone.now()
+    request.save()
+    cluster.facilitators.add(facilitator)
+    context = {"cluster": cluster, "facilitator": facilitator,
+               "site_url": settings.SITE_URL, "path": cluster.get_absolute_url()}
+    send_each_on_commit(
+        [(facilitator.email, facilitator.language)],
+        subject_template="diagnostic/emails/assigned-facilitator-subject.txt",
+        body_template="diagnostic/emails/assigned-facilitator-body.txt", context=context)
+    send_each_on_commit(
+        _team(cluster), subject_template="diagnostic/emails/assigned-team-subject.txt",
+        body_template="diagnostic/emails/assigned-team-body.txt", context=context)
+    return request
 
 
 @transaction.atomic

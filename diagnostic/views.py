@@ -3,20 +3,26 @@ import re
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
+from django.db import transaction
 from django.http import Http404, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from . import services
 from .access import get_cluster_for_user, get_diagnostic_for_user, is_team_member
 from .answers import sections_progress
 from .display import review_sections
-from .forms import ClusterProfileForm, InviteForm, SubmitForm
-from .models import Cluster, Invitation, Membership
+from .forms import ClusterProfileForm, FacilitationForm, InviteForm, SubmitForm
+from .models import Cluster, Diagnostic, Invitation, Membership
 from .steps import Step, answer_values, load_sections, shown_questions
+
+# What the home page announces: an estimate, not a measurement (31 questions in 9 sections
+# at about a minute each, the profile figures included).
+DIAGNOSTIC_MINUTES = 30
 
 # Invitation tokens are secrets.token_urlsafe(32): URL-safe base64.
 INVITATION_TOKEN = re.compile(r"[A-Za-z0-9_-]{1,64}")
@@ -25,11 +31,16 @@ INVITATION_TOKEN = re.compile(r"[A-Za-z0-9_-]{1,64}")
 @login_required
 def cluster_create(request):
     form = ClusterProfileForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        cluster = services.cluster_create(user=request.user, **form.cleaned_data)
+    facilitation = FacilitationForm(request.POST or None, prefix="facilitation")
+    if request.method == "POST" and form.is_valid() and facilitation.is_valid():
+        with transaction.atomic():
+            cluster = services.cluster_create(user=request.user, **form.cleaned_data)
+            services.facilitation_request(cluster=cluster, user=request.user,
+                                          offer=facilitation.cleaned_data["offer"])
         messages.success(request, _("Your cluster is registered. Its diagnostic starts here."))
         return redirect("diagnostic:diagnostic_detail", cluster.diagnostics.get().pk)
-    return render(request, "diagnostic/cluster_form.html", {"form": form})
+    return render(request, "diagnostic/cluster_form.html",
+                  {"form": form, "facilitation_form": facilitation})
 
 
 def cluster_detail(request, pk):
@@ -45,7 +56,29 @@ def cluster_detail(request, pk):
         "diagnostics": cluster.diagnostics.select_related("submitted_by", "plan").order_by("-run"),
         "invitations": cluster.invitations.filter(accepted_at=None) if is_manager else [],
         "invite_form": InviteForm(),
+        "facilitators": list(cluster.facilitators.all()),
+        "facilitation": cluster.facilitation_requests.select_related("offer")
+        .order_by("-requested_at").first(),
+        "facilitation_form": FacilitationForm(prefix="facilitation") if is_manager else None,
     })
+
+
+@require_POST
+def cluster_facilitation(request, pk):
+    """The manager asks for a facilitator (or says the team wants none)."""
+    cluster = get_cluster_for_user(request.user, pk, write=True)
+    if not cluster.memberships.filter(user=request.user, role=Membership.Role.MANAGER).exists():
+        raise Http404
+    form = FacilitationForm(request.POST, prefix="facilitation")
+    if form.is_valid():
+        offer = form.cleaned_data["offer"]
+        services.facilitation_request(cluster=cluster, user=request.user, offer=offer)
+        messages.success(request, _("Your request is sent: an administrator assigns a "
+                                    "facilitator and you will be emailed.") if offer else
+                         _("Noted: your team works without a facilitator."))
+    else:
+        messages.error(request, _("Choose one of the offers listed."))
+    return redirect(cluster)
 
 
 @require_POST
@@ -183,7 +216,26 @@ def diagnostic_autosave(request, pk, section_key):
     errors = {name: msgs for name, msgs in step.errors_by_field().items()
               if name.removeprefix("q_") in only or name in only or name == "__all__"}
     return JsonResponse({"saved": saved, "errors": errors,
-                         "saved_at": timezone.localtime().strftime("%H:%M:%S")})
+                         "saved_at": timezone.localtime().strftime("%H:%M:%S"),
+                         "progress": _progress_json(diagnostic, section)})
+
+
+def _progress_json(diagnostic, section) -> dict:
+    """The section counter and the overall progress after a background save, worded as the
+    page words them, so that both follow autosave."""
+    sections = load_sections(diagnostic)
+    progress = sections_progress(sections, answer_values(diagnostic), diagnostic.cluster)
+    current = next(p for p in progress if p.section.key == section.key)
+    done = sum(p.is_complete for p in progress)
+    return {
+        "section_label": _("This section: %(answered)s of %(total)s answered") % {
+            "answered": current.answered, "total": current.total},
+        "section_percent": current.percent,
+        "overall_label": ngettext("%(done)s of %(total)s section complete",
+                                  "%(done)s of %(total)s sections complete", len(progress))
+        % {"done": done, "total": len(progress)},
+        "complete": [p.section.key for p in progress if p.is_complete],
+    }
 
 
 def diagnostic_review(request, pk):
@@ -224,4 +276,8 @@ def home(request):
     clusters = []
     if request.user.is_authenticated:
         clusters = Cluster.objects.visible_to(request.user).order_by("name")
-    return render(request, "home.html", {"clusters": clusters})
+    return render(request, "home.html", {
+        "clusters": clusters, "minutes": DIAGNOSTIC_MINUTES,
+        # The sample report is the demo plan, which exists only where demo data was made.
+        "sample_available": Diagnostic.objects.filter(cluster__is_demo=True,
+                                                      plan__isnull=False).exists()})

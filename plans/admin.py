@@ -5,14 +5,18 @@ import csv
 
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import Count
+from django.db.models import Case, Count, F, IntegerField, Value, When
 from django.http import HttpResponse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
 from benchmark.admin import IndexBandFilter as BaseIndexBandFilter
-from diagnostic.admin_mixins import FollowedClustersMixin, FrozenWhenInUseMixin
+from diagnostic.admin_mixins import (
+    FollowedClustersMixin,
+    FrozenWhenInUseMixin,
+    present_values_filter,
+)
 
 from . import services
 from .models import (
@@ -88,12 +92,41 @@ def _safe(value) -> str:
     return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
 
 
+class ReviewQueueFilter(admin.SimpleListFilter):
+    """A facilitator's day: what waits for them, and what they reviewed."""
+
+    title = _("my reviews")
+    parameter_name = "queue"
+
+    def lookups(self, request, model_admin):
+        return [("waiting", _("waiting for review")), ("mine", _("reviewed by me"))]
+
+    def queryset(self, request, queryset):
+        if self.value() == "waiting":
+            return queryset.filter(status=ActionPlan.Status.SUBMITTED)
+        if self.value() == "mine":
+            return queryset.filter(
+                transitions__by=request.user,
+                transitions__to_status__in=[ActionPlan.Status.APPROVED,
+                                            ActionPlan.Status.CHANGES_REQUESTED]).distinct()
+        return queryset
+
+
 @admin.register(ActionPlan)
 class ActionPlanAdmin(FollowedClustersMixin, SimpleHistoryAdmin):
-    list_display = ["cluster", "run", "status", "phase", "index_band", "start_date", "end_date",
-                    "updated_by", "updated_at"]
-    list_filter = ["status", "cluster__country", "cluster__sector", "cluster__governance",
-                   IndexBandFilter, "phase"]
+    list_display = ["cluster", "run", "status", "submitted_at", "decided_at", "phase",
+                    "index_band", "start_date", "end_date", "updated_by", "updated_at"]
+    list_filter = [ReviewQueueFilter, "status", present_values_filter("cluster__country"),
+                   present_values_filter("cluster__sector"),
+                   present_values_filter("cluster__governance"), IndexBandFilter,
+                   present_values_filter("phase")]
+
+    def get_ordering(self, request):
+        # Plans waiting for review come first, the longest-waiting first; then the rest,
+        # the last changed first.
+        waiting = Case(When(status=ActionPlan.Status.SUBMITTED, then=Value(0)),
+                       default=Value(1), output_field=IntegerField())
+        return [waiting.asc(), F("submitted_at").asc(nulls_last=True), "-updated_at"]
     search_fields = ["cluster__name", "cluster__region", "statement", "actions__title"]
     list_select_related = ["cluster", "diagnostic__score", "updated_by"]
     readonly_fields = ["cluster", "diagnostic", "playbook", "status", "phase", "statement",

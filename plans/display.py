@@ -1,6 +1,8 @@
 """What the plan pages (and the PDF) show, built from a plan in a fixed number of queries."""
 
+from dateutil.relativedelta import relativedelta
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from benchmark import charts
@@ -28,9 +30,33 @@ def plan_timeline_figure(plan: ActionPlan, actions: list | None = None) -> dict:
         status=a.status, status_label=a.get_status_display(), milestone=a.milestone,
         milestone_date=a.milestone_date.isoformat() if a.milestone_date else None)
         for i, a in enumerate(actions, start=1)]
-    return charts.plan_timeline(rows=rows, plan_start=plan.start_date.isoformat(),
-                                plan_end=plan.end_date.isoformat(), milestone_name=_("milestone"),
-                                today=timezone.localdate().isoformat(), today_name=_("today"))
+    figure = charts.plan_timeline(rows=rows, plan_start=plan.start_date.isoformat(),
+                                  plan_end=plan.end_date.isoformat(),
+                                  milestone_name=_("milestone"),
+                                  today=timezone.localdate().isoformat(), today_name=_("today"))
+    # plotly names months in English whatever the page's language: the ticks are written
+    # here, in the reader's language, for the page and the PDF alike.
+    ticks = month_ticks(plan.start_date, plan.end_date)
+    figure["layout"]["xaxis"].update(tickmode="array", tickvals=[t.isoformat() for t in ticks],
+                                     ticktext=[date_format(t, "N Y")
+                                               for t in ticks])
+    return figure
+
+
+def month_ticks(start, end, most: int = 8) -> list:
+    """First days of months between start and end, every 1, 2, 3, 6 or 12 months, so that
+    at most `most` ticks are drawn."""
+    months = (end.year - start.year) * 12 + end.month - start.month + 1
+    step = next((s for s in (1, 2, 3, 6, 12) if months / s <= most),
+                12 * (months // (12 * most) + 1))
+    first = start.replace(day=1)
+    if first < start:
+        first += relativedelta(months=1)
+    ticks = []
+    while first <= end:
+        ticks.append(first)
+        first += relativedelta(months=step)
+    return ticks
 
 
 def milestones(actions: list) -> list:

@@ -8,6 +8,8 @@ from django.utils import timezone
 from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
+from clusterdiag.widgets import CountrySelectMultiple
+
 from .models import Action, ActionPlan, FundingOption
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
@@ -64,7 +66,7 @@ class ActionForm(forms.ModelForm):
                   "funding", "indicator", "status"]
         widgets = {"start_date": DATE, "due_date": DATE, "milestone_date": DATE,
                    "description": forms.Textarea(attrs={"rows": 3}),
-                   "target_countries": forms.SelectMultiple(attrs={"size": 6})}
+                   "target_countries": CountrySelectMultiple}
 
     def __init__(self, *args, plan: ActionPlan, **kwargs):
         super().__init__(*args, **kwargs)

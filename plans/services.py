@@ -6,16 +6,15 @@ from dataclasses import dataclass
 from dateutil.relativedelta import relativedelta
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.mail import send_mail
 from django.db import transaction
 from django.db.models import F, Max
-from django.template.loader import render_to_string
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
-from django.utils.translation import override
 
 from benchmark.markets import active_countries
 from clusterdiag.language import active_language
+from clusterdiag.mail import administrators, send_each_on_commit
 from diagnostic.models import Diagnostic, Membership
 
 from .access import is_reviewer, is_team
@@ -34,7 +33,10 @@ from .strategy import strategy_for_diagnostic
 Status = ActionPlan.Status
 MIN_PLAN_MONTHS = 12
 # Who may move a plan from one status to another.
-TEAM_TRANSITIONS = {(Status.DRAFT, Status.SUBMITTED), (Status.CHANGES_REQUESTED, Status.SUBMITTED)}
+# A team that wants no review marks its plan final itself, and may open it again.
+TEAM_TRANSITIONS = {(Status.DRAFT, Status.SUBMITTED), (Status.CHANGES_REQUESTED, Status.SUBMITTED),
+                    (Status.DRAFT, Status.FINAL), (Status.CHANGES_REQUESTED, Status.FINAL),
+                    (Status.FINAL, Status.DRAFT)}
 REVIEWER_TRANSITIONS = {(Status.SUBMITTED, Status.CHANGES_REQUESTED),
                         (Status.SUBMITTED, Status.APPROVED),
                         (Status.APPROVED, Status.CHANGES_REQUESTED)}
@@ -201,7 +203,8 @@ def _check_dates(plan: ActionPlan, fields: dict) -> None:
         errors["milestone_date"] = _("The milestone must fall inside the plan period "
                                      "(%(start)s – %(end)s).")
     if errors:
-        period = {"start": plan.start_date.isoformat(), "end": plan.end_date.isoformat()}
+        period = {"start": date_format(plan.start_date, "SHORT_DATE_FORMAT"),
+                  "end": date_format(plan.end_date, "SHORT_DATE_FORMAT")}
         raise ValidationError({k: v % period if "%(" in v else v for k, v in errors.items()})
 
 
@@ -286,25 +289,21 @@ def allowed_transitions(plan: ActionPlan, user) -> list[str]:
     return sorted(allowed)
 
 
+def reviewers(plan: ActionPlan) -> list[tuple[str, str]]:
+    """(email, language) of who reviews the plan: the cluster's facilitators or, when it has
+    none, the site's administrators (who review it or assign a facilitator)."""
+    return (list(plan.cluster.facilitators.values_list("email", "language"))
+            or administrators())
+
+
 def _notify(plan: ActionPlan, transition: PlanTransition, comment: PlanComment | None) -> None:
-    team = list(plan.cluster.memberships.select_related("user").values_list(
-        "user__email", "user__language"))
-    reviewers = list(plan.cluster.facilitators.values_list("email", "language"))
-    recipients = team + (reviewers if transition.to_status == Status.SUBMITTED else [])
-    path = plan.get_absolute_url()
-
-    def send():
-        for email, language in recipients:
-            with override(language or None):
-                context = {"plan": plan, "transition": transition, "comment": comment,
-                           "status": Status(transition.to_status).label, "path": path,
-                           "site_url": settings.SITE_URL}
-                send_mail(subject=render_to_string("plans/emails/review-subject.txt",
-                                                   context).strip(),
-                          message=render_to_string("plans/emails/review-body.txt", context),
-                          from_email=None, recipient_list=[email])
-
-    transaction.on_commit(send)
+    team = list(plan.cluster.memberships.values_list("user__email", "user__language"))
+    recipients = team + (reviewers(plan) if transition.to_status == Status.SUBMITTED else [])
+    send_each_on_commit(recipients, subject_template="plans/emails/review-subject.txt",
+                        body_template="plans/emails/review-body.txt", context={
+                            "plan": plan, "transition": transition, "comment": comment,
+                            "status": Status(transition.to_status).label,
+                            "path": plan.get_absolute_url(), "site_url": settings.SITE_URL})
 
 
 @transaction.atomic

@@ -29,6 +29,7 @@ urlpatterns = [
          name="action_delete"),
     path("plans/<int:pk>/actions/<int:action_pk>/move/", views.action_move,
          name="action_move"),
+    path("sample-report.pdf", pdf_views.sample_pdf, name="sample_pdf"),
     path("plans/<int:pk>/pdf/", pdf_views.plan_pdf_status, name="pdf_status"),
     path("plans/<int:pk>/pdf/request/", pdf_views.plan_pdf, name="pdf_request"),
     path("plans/<int:pk>/pdf/download/", pdf_views.plan_pdf_download, name="pdf_download"),

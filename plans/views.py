@@ -1,6 +1,7 @@
 """Pages of the strategy and the action plan. Every view starts with the access check:
 a plan the user may not see is a 404, and only the cluster's team edits it."""
 
+from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
@@ -140,6 +141,8 @@ def plan_detail(request, pk):
         "comment_form": CommentForm(plan=plan) if on_team or
         is_reviewer(plan, request.user) else None,
         "transition_form": TransitionForm(initial={"revision": plan.revision}),
+        "facilitators": list(plan.cluster.facilitators.all()),
+        "answer_days": settings.REVIEW_ANSWER_DAYS,
     })
 
 

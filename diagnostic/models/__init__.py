@@ -13,6 +13,10 @@ from .clusters import (  # noqa: F401
     Sector,
     _new_token,
 )
+from .facilitation import (  # noqa: F401
+    FacilitationOffer,
+    FacilitationRequest,
+)
 from .questionnaire import (  # noqa: F401
     Answer,
     Diagnostic,

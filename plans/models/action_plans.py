@@ -19,6 +19,7 @@ class ActionPlan(models.Model):
         SUBMITTED = "submitted", _("submitted for review")
         CHANGES_REQUESTED = "changes_requested", _("changes requested")
         APPROVED = "approved", _("approved")
+        FINAL = "final", _("final, without review")
 
     cluster = models.ForeignKey("diagnostic.Cluster", on_delete=models.CASCADE,
                                 related_name="plans", verbose_name=_("cluster"))

@@ -42,6 +42,24 @@ def write_atomically(path: Path, content: bytes) -> None:
     storage.write_atomically(path, content, Path(private_storage().path(storage.TEMP_DIR)))
 
 
+# --- The sample on the home page ---------------------------------------------------------------
+
+def sample_plan() -> ActionPlan | None:
+    """The demo manager's plan (demo data exists only while DEBUG is on), shown to
+    strangers as a labelled sample report."""
+    return (ActionPlan.objects.filter(cluster__is_demo=True, cluster__memberships__isnull=False)
+            .order_by("pk").first())
+
+
+def sample_pdf_path(*, plan: ActionPlan, language: str) -> Path:
+    """The sample's file, rendered once per plan version and language, then reused."""
+    path = Path(private_storage().path(f"sample/sample-{plan.pk}-v{plan.revision}-"
+                                       f"{language}.pdf"))
+    if not path.exists():
+        write_atomically(path, render.plan_pdf(plan_id=plan.pk, language=language).content)
+    return path
+
+
 # --- The web side -----------------------------------------------------------------------------
 
 def current_job(*, plan: ActionPlan, language: str) -> PdfJob | None:

@@ -1,7 +1,7 @@
 """The PDF's pages: request (POST, only queues), status (page or JSON for polling),
 download (the stored file). Every one answers 404 to anybody who may not see the plan."""
 
-from django.http import FileResponse, JsonResponse
+from django.http import FileResponse, Http404, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.cache import never_cache
@@ -61,3 +61,15 @@ def plan_pdf_download(request, pk):
                             content_type="application/pdf")
     response["Cache-Control"] = "no-store"
     return response
+
+
+@require_GET
+def sample_pdf(request):
+    """The demo plan's PDF, for anybody: it is demo data, labelled as such on its cover."""
+    plan = services.sample_plan()
+    if plan is None:
+        raise Http404
+    language = active_language()
+    path = services.sample_pdf_path(plan=plan, language=language)
+    return FileResponse(path.open("rb"), filename=f"clusterdiag-sample-report-{language}.pdf",
+                        content_type="application/pdf")

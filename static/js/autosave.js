@@ -53,6 +53,26 @@
     });
   }
 
+  // The section counter, the overall count and the section list follow what is saved.
+  function showProgress(progress) {
+    if (!progress) { return; }
+    const sectionLabel = document.getElementById("section-progress-label");
+    if (sectionLabel) { sectionLabel.textContent = progress.section_label; }
+    const bar = document.querySelector("progress.section-progress");
+    if (bar) { bar.value = progress.section_percent; bar.textContent = progress.section_percent + " %"; }
+    const overall = document.getElementById("overall-progress-label");
+    if (overall) { overall.textContent = progress.overall_label; }
+    const complete = new Set(progress.complete || []);
+    document.querySelectorAll("[data-segment]").forEach(function (el) {
+      const done = complete.has(el.dataset.segment);
+      el.classList.toggle("bg-success", done);
+      el.classList.toggle("bg-body-secondary", !done);
+    });
+    document.querySelectorAll("[data-complete-badge]").forEach(function (el) {
+      el.hidden = !complete.has(el.dataset.completeBadge);
+    });
+  }
+
   async function save() {
     timer = null;
     if (!changed.size) { return; }
@@ -67,6 +87,7 @@
       if (!response.ok) { throw new Error(String(response.status)); }
       const result = await response.json();
       showErrors(keys, result.errors || {});
+      showProgress(result.progress);
       if (Object.keys(result.errors || {}).length) {
         show(status.dataset.msgError, true);
       } else {

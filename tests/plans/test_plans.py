@@ -310,17 +310,19 @@ def test_the_review_loop_with_emails(team, reviewed, django_capture_on_commit_ca
 
 
 @pytest.mark.parametrize("status, role, allowed", [
-    ("draft", "team", ["submitted"]),
+    ("draft", "team", ["final", "submitted"]),
     ("draft", "facilitator", []),
     ("draft", "stranger", []),
     ("submitted", "team", []),
     ("submitted", "facilitator", ["approved", "changes_requested"]),
     ("submitted", "other_facilitator", []),
     ("submitted", "admin", ["approved", "changes_requested"]),
-    ("changes_requested", "team", ["submitted"]),
+    ("changes_requested", "team", ["final", "submitted"]),
     ("changes_requested", "facilitator", []),
     ("approved", "team", []),
     ("approved", "facilitator", ["changes_requested"]),
+    ("final", "team", ["draft"]),
+    ("final", "facilitator", []),
 ])
 def test_transitions_allowed_per_role(team, reviewed, status, role, allowed,
                                       django_user_model):

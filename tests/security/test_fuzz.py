@@ -22,7 +22,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from clusterdiag.forms import EmailAuthenticationForm, ProfileForm, SignupForm
-from diagnostic.forms import ClusterProfileForm, InviteForm, SubmitForm
+from diagnostic.forms import ClusterProfileForm, FacilitationForm, InviteForm, SubmitForm
 from diagnostic.steps import Step, load_sections
 
 from .conftest import all_routes, changed_tables, object_routes, table_checksums
@@ -217,6 +217,19 @@ def test_invite(world):
     @given(data=form_data(InviteForm().fields))
     def run(data):
         check(post(client, url, data), "invite", form=False)  # a redirect with a message
+
+    run()
+
+
+def test_facilitation_request(world):
+    client = _client(world.manager)
+    url = reverse("diagnostic:cluster_facilitation", args=[world.cluster.pk])
+    fields = {f"facilitation-{name}": field for name, field in FacilitationForm().fields.items()}
+
+    @fuzz("facilitation request")
+    @given(data=form_data(fields))
+    def run(data):
+        check(post(client, url, data), "facilitation request", form=False)
 
     run()
 

@@ -40,6 +40,7 @@ def _action(w):
 OBJECT_URLS = {
     "diagnostic:cluster_detail": lambda w: {"pk": w.cluster.pk},
     "diagnostic:cluster_invite": lambda w: {"pk": w.cluster.pk},
+    "diagnostic:cluster_facilitation": lambda w: {"pk": w.cluster.pk},
     "diagnostic:diagnostic_start": lambda w: {"pk": w.cluster.pk},
     "diagnostic:diagnostic_detail": lambda w: {"pk": w.draft.pk},
     "diagnostic:diagnostic_review": lambda w: {"pk": w.draft.pk},
