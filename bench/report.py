@@ -1,11 +1,12 @@
-"""One report of the performance goals P1-P10 (the project's performance targets, restated here):
+"""One report of the performance goals P1-P12 (the project's performance targets, restated here):
 every ratio with its goal and whether it holds.
 
     bench/run report     (or: .venv/bin/python bench/report.py)
 
 Each benchmark leaves what it measured in bench/out/<benchmark>.json:
     {"ratios": {"P1": {"value": 0.31, "note": "how it was measured"}, ...}}
-(bench/results_page.py writes results.json; bench/pdf.py may write pdf.json with P7-P9).
+(bench/results_page.py writes results.json; bench/pdf.py may write pdf.json with P7-P9;
+bench/partners.py writes partners.json with P11-P12).
 A ratio no benchmark wrote is printed as "not measured". The report exits non-zero when
 a measured ratio misses its goal, or when no benchmark left anything to report.
 """
@@ -28,6 +29,8 @@ GOALS = {
     "P8": ("PDF render 10-page plan / 1-page plan", "<=", 12.0),
     "P9": ("/ping rps while PDFs render / idle /ping rps", ">=", 0.4),
     "P10": ("/ping rps / bare WSGI rps, same gunicorn", ">=", 0.5),
+    "P11": ("partner match list median / results page median (10,000 profiles)", "<=", 2.0),
+    "P12": ("partner match list queries equal at 100 and 10,000 (1 = equal)", ">=", 1.0),
 }
 COMPARE = {">=": operator.ge, "<=": operator.le}
 

@@ -1,5 +1,7 @@
 from django import forms
 from django.conf import global_settings
+from django.utils.html import format_html_join
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
 from django_countries import countries
 
@@ -91,6 +93,21 @@ class MatchFilterForm(forms.Form):
         self.fields["country"].choices = [("", _("any")), *list(countries)]
         self.fields["sector"].choices = [("", _("any")), *Sector.choices]
         self.fields["phase"].choices = [("", _("any")), *Phase.choices]
+
+
+    def selects(self) -> list[dict]:
+        """The filters with their options rendered in Python: some 250 countries through
+        the template language would cost more than the whole ranking."""
+        selects = []
+        for name in ("country", "sector", "phase"):
+            bound = self[name]
+            current = str(bound.value() or "")
+            options = format_html_join(
+                "", "<option value=\"{}\"{}>{}</option>",
+                ((value, mark_safe(" selected") if str(value) == current else "", label)
+                 for value, label in self.fields[name].choices))
+            selects.append({"field": bound, "options": options})
+        return selects
 
 
 class InterestForm(forms.Form):

@@ -7,9 +7,12 @@ profile's texts in the text search configuration of their language (its words an
 variants). SQLite has no full-text search: there the texts are left out and the page says
 so; every other factor is the same."""
 
+import hashlib
+import json
 import re
 from dataclasses import dataclass, field
 
+from django.core.cache import cache
 from django.db import connection
 from django.db.models import (
     BooleanField,
@@ -17,7 +20,6 @@ from django.db.models import (
     Exists,
     F,
     FloatField,
-    Func,
     IntegerField,
     OuterRef,
     Q,
@@ -46,11 +48,6 @@ WORD = re.compile(r"[^\W\d_]{3,}", re.UNICODE)
 PHASE_ORDER = list(Phase.values)
 
 
-class Cardinality(Func):
-    function = "cardinality"
-    output_field = IntegerField()
-
-
 def full_text_search() -> bool:
     return connection.vendor == "postgresql"
 
@@ -71,25 +68,52 @@ def words(text: str) -> list[str]:
     return list(found)[:MAX_WORDS]
 
 
-def _matched_words(vector: str, terms: list[str]) -> RawSQL:
-    """An array of the terms found in the candidate's vector, each term turned into a query
-    in the configuration of the candidate's text language."""
+def _config_case(vector: str, term_sql) -> tuple[str, list]:
+    """CASE over the candidate's text language: the SQL that `term_sql(column, config)`
+    returns, with the configuration of that language (its parameters in order)."""
     table = PartnerProfile._meta.db_table
-    language = f'"{table}"."text_language"'
     column = f'"{table}"."{vector}"'
-    items, params = [], []
-    for term in terms:
-        branches = []
-        for code, config in TEXT_SEARCH_CONFIGS.items():
-            branches.append(f"WHEN '{code}' THEN {column} @@ plainto_tsquery('{config}', %s)")
-            params.append(term)
-        params.append(term)
-        items.append(f"CASE WHEN CASE {language} {' '.join(branches)} ELSE {column} @@ "
-                     f"plainto_tsquery('{FALLBACK_CONFIG}', %s) END THEN %s END")
-        params.append(term)
+    branches, params = [], []
+    for code, config in TEXT_SEARCH_CONFIGS.items():
+        sql, more = term_sql(column, config)
+        branches.append(f"WHEN '{code}' THEN {sql}")
+        params += [*more]
+    sql, more = term_sql(column, FALLBACK_CONFIG)
+    return (f'CASE "{table}"."text_language" {" ".join(branches)} ELSE {sql} END',
+            [*params, *more])
+
+
+def _any_of(terms, config) -> tuple[str, list]:
+    """One query matching any of the terms (tsquery's "or"), folded into a constant."""
+    return " || ".join(f"plainto_tsquery('{config}', %s)" for _term in terms), list(terms)
+
+
+def _matched_count(vector: str, terms: list[str]) -> RawSQL:
+    """How many of the terms the candidate's text holds, each term a query in the
+    configuration of the candidate's language. Rows that hold none are settled by one
+    match against all the terms at once."""
+    def term_sql(column, config):
+        any_sql, params = _any_of(terms, config)
+        each = " + ".join(f"({column} @@ plainto_tsquery('{config}', %s))::int"
+                          for _term in terms)
+        return f"CASE WHEN {column} @@ ({any_sql}) THEN {each} ELSE 0 END", params + terms
+
+    sql, params = _config_case(vector, term_sql)
     # Only the fixed configuration and column names are written into the SQL; every term
     # is a parameter.
-    return RawSQL(f"array_remove(ARRAY[{', '.join(items)}]::text[], NULL)", params)  # noqa: S611
+    return RawSQL(sql, params, output_field=IntegerField())  # noqa: S611
+
+
+def _matched_words(vector: str, terms: list[str]) -> RawSQL:
+    """The terms the candidate's text holds, as an array (for the page's rows only)."""
+    def term_sql(column, config):
+        items = [f"CASE WHEN {column} @@ plainto_tsquery('{config}', %s) THEN %s END"
+                 for _term in terms]
+        return (f"array_remove(ARRAY[{', '.join(items)}]::text[], NULL)",
+                [x for term in terms for x in (term, term)])
+
+    sql, params = _config_case(vector, term_sql)
+    return RawSQL(sql, params)  # noqa: S611
 
 
 def _contains_key(field_name: str, key: str) -> Q:
@@ -120,9 +144,9 @@ def _sector_ok(viewer: PartnerProfile) -> Q:
     return mine & theirs
 
 
-def candidates(viewer: PartnerProfile, *, country="", sector="", phase=""):
-    """The published profiles the viewer may see, each with its factors and score, best
-    first. Blocks work both ways: neither side sees the other."""
+def _visible(viewer: PartnerProfile, *, country="", sector="", phase=""):
+    """The published profiles the viewer may see. Blocks work both ways: neither side sees
+    the other."""
     queryset = (PartnerProfile.objects.published().exclude(cluster_id=viewer.cluster_id)
                 .exclude(cluster__in=Block.objects.filter(blocked_id=viewer.cluster_id)
                          .values("cluster_id"))
@@ -134,15 +158,26 @@ def candidates(viewer: PartnerProfile, *, country="", sector="", phase=""):
         queryset = queryset.filter(sector=sector)
     if phase:
         queryset = queryset.filter(phase=phase)
+    return queryset
+
+
+def _terms(viewer: PartnerProfile) -> dict:
+    """Per text factor: the candidate's vector and the viewer's words matched against it."""
+    return {"themes": ("themes_vector", words(viewer.themes)),
+            "offers": ("offers_vector", words(viewer.seeks)),  # what they offer, we seek
+            "seeks": ("seeks_vector", words(viewer.offers))}  # what they seek, we offer
+
+
+def _factors(viewer: PartnerProfile) -> dict:
+    """The annotations of every factor but the texts."""
     sought, offered = viewer.sought_types(), viewer.offered_types()
-    languages = viewer.languages()
     position = PHASE_ORDER.index(viewer.phase) if viewer.phase in PHASE_ORDER else 0
     near = [p for i, p in enumerate(PHASE_ORDER) if abs(i - position) == 1]
-    annotations = {
+    return {
         "they_offer": _count_of([_contains_key("partner_types_offered", k) for k in sought]),
         "they_seek": _count_of([_contains_key("partner_types_sought", k) for k in offered]),
         "shared_languages": _count_of([_contains_key("working_languages", k)
-                                       for k in languages]),
+                                       for k in viewer.languages()]),
         "we_target_them": Case(When(country__in=viewer.countries_targeted() or [""],
                                     then=Value(True)), default=Value(False),
                                output_field=BooleanField()),
@@ -154,41 +189,53 @@ def candidates(viewer: PartnerProfile, *, country="", sector="", phase=""):
                              default=Value(0), output_field=IntegerField()),
         "sector_ok": Case(When(_sector_ok(viewer), then=Value(True)), default=Value(False),
                           output_field=BooleanField()),
+    }
+
+
+TEXT_WEIGHTS = {"themes": WEIGHTS["themes"], "offers": WEIGHTS["offers_seeks"] // 2,
+                "seeks": WEIGHTS["offers_seeks"] // 2}
+
+
+def ranked(viewer: PartnerProfile, *, country="", sector="", phase=""):
+    """The ids of the profiles the viewer may see, best first, ranked in one query: every
+    factor and the score are computed by the database, which sorts (and the caller
+    pages)."""
+    annotations = _factors(viewer)
+    score = (_points(Q(we_target_them=True), WEIGHTS["countries"] // 2)
+             + _points(Q(they_target_us=True), WEIGHTS["countries"] // 2)
+             + _points(Q(they_offer__gt=0), WEIGHTS["partner_types"] // 2)
+             + _points(Q(they_seek__gt=0), WEIGHTS["partner_types"] // 2)
+             + _points(Q(shared_languages__gt=0), WEIGHTS["languages"])
+             + _points(Q(sector_ok=True), WEIGHTS["sector"])
+             + F("phase_points"))
+    if full_text_search():
+        for name, (vector, terms) in _terms(viewer).items():
+            if terms:
+                annotations[f"{name}_count"] = _matched_count(vector, terms)
+                score = score + (Cast(F(f"{name}_count"), FloatField())
+                                 * Value(TEXT_WEIGHTS[name] / len(terms)))
+    return (_visible(viewer, country=country, sector=sector, phase=phase)
+            .annotate(**annotations).annotate(score=score)
+            .order_by("-score", "name", "pk").values_list("pk", flat=True))
+
+
+def details(viewer: PartnerProfile, ids: list[int]) -> list[PartnerProfile]:
+    """The profiles of one page, in the order of `ids`, with what each factor rests on
+    (the words found, whether an interest was sent or received): one query."""
+    annotations = {
+        **_factors(viewer),
         "interest_sent": Exists(Interest.objects.filter(from_cluster_id=viewer.cluster_id,
                                                         to_cluster_id=OuterRef("cluster_id"))),
         "interest_received": Exists(Interest.objects.filter(
             from_cluster_id=OuterRef("cluster_id"), to_cluster_id=viewer.cluster_id)),
     }
-    theme_terms, seek_terms = words(viewer.themes), words(viewer.seeks)
-    offer_terms = words(viewer.offers)
     text = full_text_search()
-    for name, vector, terms in (("themes_found", "themes_vector", theme_terms),
-                                ("offers_found", "offers_vector", seek_terms),
-                                ("seeks_found", "seeks_vector", offer_terms)):
-        annotations[name] = (_matched_words(vector, terms) if text and terms
-                             else Value(0))
-    queryset = queryset.annotate(**annotations)
-
-    def text_points(name, terms, weight):
-        if not (text and terms):
-            return Value(0)
-        return Cast(Cardinality(name), FloatField()) * Value(weight / len(terms))
-
-    score = (text_points("themes_found", theme_terms, WEIGHTS["themes"])
-             + text_points("offers_found", seek_terms, WEIGHTS["offers_seeks"] // 2)
-             + text_points("seeks_found", offer_terms, WEIGHTS["offers_seeks"] // 2)
-             + _points(Q(we_target_them=True), WEIGHTS["countries"] // 2)
-             + _points(Q(they_target_us=True), WEIGHTS["countries"] // 2)
-             + (Case(When(they_offer__gt=0, then=Value(WEIGHTS["partner_types"] // 2)),
-                     default=Value(0), output_field=IntegerField()))
-             + (Case(When(they_seek__gt=0, then=Value(WEIGHTS["partner_types"] // 2)),
-                     default=Value(0), output_field=IntegerField()))
-             + Case(When(shared_languages__gt=0, then=Value(WEIGHTS["languages"])),
-                    default=Value(0), output_field=IntegerField())
-             + Case(When(sector_ok=True, then=Value(WEIGHTS["sector"])), default=Value(0),
-                    output_field=IntegerField())
-             + F("phase_points"))
-    return queryset.annotate(score=score).order_by("-score", "name", "pk")
+    for name, (vector, terms) in _terms(viewer).items():
+        annotations[f"{name}_found"] = (_matched_words(vector, terms) if text and terms
+                                        else Value(0))
+    rows = {row.pk: row for row in PartnerProfile.objects.filter(pk__in=ids)
+            .defer("themes_vector", "offers_vector", "seeks_vector").annotate(**annotations)}
+    return [rows[pk] for pk in ids if pk in rows]
 
 
 # --- Reasons, for the page ------------------------------------------------------------------
@@ -293,3 +340,33 @@ def explain(viewer: PartnerProfile, row: PartnerProfile) -> list[Factor]:
 def percent(score, maximum: int | None = None) -> int:
     return round(float(score) * 100 / (maximum or max_points()))
 
+
+
+# --- The ranking, kept while nothing it depends on changes -----------------------------------
+
+RANKING_CACHE_SECONDS = 600
+
+
+def data_version() -> str:
+    """What every ranking depends on besides the viewer: any saved, published, withdrawn or
+    suspended profile, any block. One small query; a change gives every ranking a new key,
+    so that a withdrawn or suspended profile leaves every list at once, in every process."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT (SELECT concat(max(updated_at), '/', count(*))"  # noqa: S608
+            f" FROM {PartnerProfile._meta.db_table}),"
+            f" (SELECT concat(max(id), '/', count(*)) FROM {Block._meta.db_table})")
+        return "|".join(cursor.fetchone())
+
+
+def ranked_ids(viewer: PartnerProfile, **filters) -> list[int]:
+    """`ranked()` as a list, from the process's cache when nothing changed since it was
+    computed (as the results page is)."""
+    raw = json.dumps([viewer.pk, viewer.updated_at.isoformat(), filters, data_version(),
+                      full_text_search()], sort_keys=True)
+    key = "partners:ranked:" + hashlib.sha256(raw.encode()).hexdigest()
+    ids = cache.get(key)
+    if ids is None:
+        ids = list(ranked(viewer, **filters))
+        cache.set(key, ids, timeout=RANKING_CACHE_SECONDS)
+    return ids

@@ -163,12 +163,14 @@ def profile_withdraw(*, profile: PartnerProfile, user) -> PartnerProfile:
 
 
 def profile_suspend(*, profile: PartnerProfile, reason: str = "") -> None:
-    PartnerProfile.objects.filter(pk=profile.pk).update(suspended_at=timezone.now(),
-                                                        suspended_reason=reason[:500])
+    # updated_at too: every cached ranking depends on it (matching.data_version).
+    PartnerProfile.objects.filter(pk=profile.pk).update(
+        suspended_at=timezone.now(), suspended_reason=reason[:500], updated_at=timezone.now())
 
 
 def profile_reinstate(*, profile: PartnerProfile) -> None:
-    PartnerProfile.objects.filter(pk=profile.pk).update(suspended_at=None, suspended_reason="")
+    PartnerProfile.objects.filter(pk=profile.pk).update(suspended_at=None, suspended_reason="",
+                                                        updated_at=timezone.now())
 
 
 # --- Interest, introductions ------------------------------------------------------------------
