@@ -311,3 +311,22 @@ def test_a_following_facilitator_is_asked_to_introduce_and_adds_a_note(
     assert mail.outbox[-1].to == [facilitator.email]
     assert "I know both managers." in _client(other_manager).get(
         interest.get_absolute_url()).text
+
+
+def test_the_demo_has_published_demo_profiles_and_the_demo_manager_sees_matches(settings):
+    from django.core.management import call_command
+
+    from clusterdiag.models import User
+
+    settings.DEBUG = True
+    call_command("seed_demo")
+    call_command("seed_demo")  # idempotent
+    manager = User.objects.get(email="manager@demo.clusterdiag.test")
+    own = PartnerProfile.objects.get(cluster__memberships__user=manager)
+
+    response = _client(manager).get(reverse("partners:matches", args=[own.cluster_id]))
+
+    published = PartnerProfile.objects.published()
+    assert published.count() == 6 and all(p.is_demo for p in published)
+    assert len(response.context["rows"]) == 5
+    assert response.text.count('badge text-bg-warning">demo') == 5
