@@ -9,7 +9,7 @@ from django.db.models import Q
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_POST, require_safe
 
 from clusterdiag.models import User
 from diagnostic.access import get_cluster_for_user
@@ -54,6 +54,7 @@ def _error_message(request, error: ValidationError) -> None:
 
 # --- The start page and the directory ---------------------------------------------------------
 
+@require_safe
 @login_required
 def index(request):
     """Each of the user's clusters and where its profile stands."""
@@ -66,6 +67,7 @@ def index(request):
         "may_browse": may_browse(request.user)})
 
 
+@require_safe
 def browse(request):
     """Every published profile, with filters: for those who may browse."""
     if not may_browse(request.user):
@@ -119,6 +121,7 @@ def edit(request, pk):
                   status=400 if form.errors else 200)
 
 
+@require_safe
 def preview(request, pk):
     """Exactly what others see (the same template), with the team's buttons around it."""
     profile = get_own_profile(request.user, pk, write=True)
@@ -147,6 +150,7 @@ def withdraw(request, pk):
 
 # --- Matches -----------------------------------------------------------------------------------
 
+@require_safe
 def matches(request, pk):
     """The ranked candidates of the cluster's published profile, each with its reasons."""
     viewer = get_acting_profile(request.user, pk)
@@ -171,6 +175,7 @@ def matches(request, pk):
         status=400 if form.is_bound and form.errors else 200)
 
 
+@require_safe
 def profile(request, pk):
     """A published profile as others see it: nothing but the profile."""
     shown = get_published_profile_for_user(request.user, pk)
@@ -228,6 +233,7 @@ def _interest_page(request, interest, *, status=200, **forms):
     }, status=status)
 
 
+@require_safe
 def interest(request, pk):
     return _interest_page(request, get_interest_for_user(request.user, pk))
 
