@@ -57,6 +57,7 @@ INSTALLED_APPS = [
     "diagnostic",
     "benchmark",
     "plans",
+    "partners",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -242,6 +243,8 @@ CELERY_IMPORTS = ["plans.pdf.tasks"]
 # --- PDF of the action plan -------------------------------------------------------------------
 # Jobs still waiting after this many seconds (the broker was down) are sent again by the
 # sweeper, which Celery beat runs at the same interval.
+# The partner search: how many clusters one cluster may express interest in per 24 hours.
+PARTNER_INTERESTS_PER_DAY = env_int("PARTNER_INTERESTS_PER_DAY", 10, minimum=1)
 PDF_SWEEP_SECONDS = env_int("PDF_SWEEP_SECONDS", 60, minimum=5)
 PDF_TIME_LIMIT_SECONDS = env_int("PDF_TIME_LIMIT_SECONDS", 120, minimum=10)
 # A job "running" longer than this has lost its worker: the sweeper hands it to another.

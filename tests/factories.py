@@ -134,3 +134,37 @@ def plan_for(team, *, start_date=None):
     return plan_services.plan_generate(
         diagnostic=diagnostic, user=team.manager,
         start_date=start_date or datetime.date(2027, 1, 1))
+
+
+class PartnerProfileFactory(factory.django.DjangoModelFactory):
+    """A published partner profile (its search vectors are kept by the services: call
+    partners.services.vectors_refresh, or use published_profile())."""
+
+    class Meta:
+        model = "partners.PartnerProfile"
+
+    cluster = factory.SubFactory(ClusterFactory)
+    status = "published"
+    name = factory.LazyAttribute(lambda p: p.cluster.name)
+    country = factory.LazyAttribute(lambda p: p.cluster.country)
+    sector = factory.LazyAttribute(lambda p: p.cluster.sector)
+    governance = factory.LazyAttribute(lambda p: p.cluster.governance)
+    themes = "hydrogen storage, predictive maintenance"
+    offers = "test beds"
+    seeks = "research partners"
+    text_language = "en"
+    partner_types_sought = ",research,"
+    partner_types_offered = ",clusters,"
+    target_countries = ",FR,"
+    working_languages = ",en,"
+    phase = "get_to_know"
+    contact_name = "Contact Person"
+    contact_email = factory.Sequence(lambda n: f"contact{n}@example.org")
+
+
+def published_profile(**kwargs):
+    from partners import services as partner_services
+
+    profile = PartnerProfileFactory(**kwargs)
+    partner_services.vectors_refresh(profile)
+    return profile

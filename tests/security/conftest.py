@@ -96,14 +96,43 @@ def world(team):
     other_draft = services.diagnostic_start(cluster=other_cluster, user=other_manager)
     outsider_facilitator = FacilitatorFactory(email="outsider-facilitator@example.org")
     outsider_facilitator.followed_clusters.add(other_cluster)
+    partners = _partner_world(team, follower)
     return SimpleNamespace(
         team=team, cluster=team.cluster, manager=team.manager, member=team.member,
         submitted=submitted, draft=draft, plan=plan, action=plan.actions.order_by("pk").first(),
         invitation=invitation, follower=follower,
         other=SimpleNamespace(cluster=other_cluster, manager=other_manager,
                               diagnostic=other_draft),
+        partner=partners.partner, interest=partners.interest,
+        introduction=partners.introduction,
         outsiders={"anonymous": None, "other manager": other_manager,
                    "outsider facilitator": outsider_facilitator})
+
+
+def _partner_world(team, follower):
+    """The partner search of the team's cluster: its published profile, a partner cluster
+    (followed by nobody outside) that accepted its interest, an introduction by the
+    follower, a blocked and reported cluster."""
+    from partners import services as partner_services
+    from tests.factories import published_profile
+
+    published_profile(cluster=team.cluster, contact_email="team-contact@example.org")
+    partner = ClusterFactory(name="Partner cluster", country="FR")
+    partner_manager = MembershipFactory(cluster=partner,
+                                        user=UserFactory(email="partner@example.org")).user
+    published_profile(cluster=partner)
+    interest = partner_services.interest_express(profile=team.cluster.partner_profile,
+                                                 to_cluster_id=partner.pk, user=team.manager)
+    partner_services.interest_decide(interest=interest, user=partner_manager, accept=True)
+    introduction = partner_services.introduction_request(
+        interest=interest, cluster_id=team.cluster.pk, facilitator=follower, user=team.manager)
+    blocked = ClusterFactory(name="Blocked cluster")
+    published_profile(cluster=blocked)
+    partner_services.block_toggle(cluster_id=team.cluster.pk, other_id=blocked.pk,
+                                  user=team.manager)
+    partner_services.abuse_report(cluster_id=team.cluster.pk, reported_id=blocked.pk,
+                                  user=team.manager, reason="Spam")
+    return SimpleNamespace(partner=partner, interest=interest, introduction=introduction)
 
 
 @pytest.fixture

@@ -35,6 +35,7 @@ BUDGETS = {
     "signup": 600, "login": 600, "profile": 300, "cluster profile": 100, "invite": 300,
     "questionnaire steps": 350, "autosave": 400, "submit and consent": 300,
     "results filters": 600, "plan forms": 450, "URL parameters": 1500,
+    "partner forms": 450, "partner filters": 300,
     "invalid UTF-8 bodies": 400,
 }
 GENERATED = Counter()
@@ -378,6 +379,74 @@ def test_plan_forms(world):
     run()
 
 
+# --- The partner search ----------------------------------------------------------------------
+
+def _partner_forms(world) -> dict[str, tuple[str, dict, str]]:
+    """name -> (URL, fields, who posts)."""
+    from partners.forms import (
+        DecideForm,
+        InterestForm,
+        IntroductionForm,
+        NoteForm,
+        ProfileForm,
+        ReportForm,
+    )
+    from partners.models import PartnerProfile
+
+    profile = PartnerProfile.objects.get(cluster=world.cluster)
+    interest, pk, other = world.interest.pk, world.cluster.pk, world.partner.pk
+    return {
+        "profile": (reverse("partners:edit", args=[pk]), ProfileForm(instance=profile).fields,
+                    "team"),
+        "interest": (reverse("partners:interest_express", args=[pk, other]),
+                     InterestForm().fields, "team"),
+        "decide": (reverse("partners:interest_decide", args=[interest]), DecideForm().fields,
+                   "partner"),
+        "introduction": (reverse("partners:introduction_request", args=[interest]),
+                         IntroductionForm(facilitators=world.cluster.facilitators.all()).fields,
+                         "team"),
+        "note": (reverse("partners:introduction_note", args=[interest, world.introduction.pk]),
+                 NoteForm().fields, "facilitator"),
+        "report": (reverse("partners:report", args=[pk, other]), ReportForm().fields, "team"),
+    }
+
+
+def test_partner_forms(world):
+    from diagnostic.models import Membership
+
+    partner_manager = Membership.objects.filter(cluster=world.partner).first().user
+    clients = {"team": _client(world.manager), "partner": _client(partner_manager),
+               "facilitator": _client(world.follower)}
+    partner_forms = _partner_forms(world)
+
+    @fuzz("partner forms")
+    @given(data=st.data())
+    def run(data):
+        name = data.draw(st.sampled_from(sorted(partner_forms)))
+        url, fields, who = partner_forms[name]
+        response = post(clients[who], url, data.draw(form_data(fields)))
+        # Expressing interest answers with a redirect and a message.
+        check(response, "partner forms", form=name != "interest")
+
+    run()
+
+
+def test_partner_filters(world):
+    client = _client(world.manager)
+    urls = [reverse("partners:matches", args=[world.cluster.pk]), reverse("partners:browse")]
+    names = st.sampled_from(["country", "sector", "phase", "page", "x"])
+
+    @fuzz("partner filters")
+    @given(url=st.sampled_from(urls),
+           query=st.lists(st.tuples(st.one_of(names, NASTY_TEXT), NASTY_TEXT), max_size=5))
+    def run(url, query):
+        string = "&".join(quote_from_bytes(_bytes(k)) + "=" + quote_from_bytes(_bytes(v))
+                          for k, v in query)
+        check(client.get(f"{url}?{string}"), "partner filters", form=False)
+
+    run()
+
+
 # --- Bodies that are not valid UTF-8 ----------------------------------------------------------
 
 # Byte sequences no UTF-8 decoder accepts: a stray continuation byte, a truncated sequence,
@@ -468,6 +537,8 @@ def _field_names(world) -> list[str]:
     for section in load_sections(world.draft):
         names |= set(_step_fields(world.draft, section))
     for _url, fields in _plan_forms(world).values():
+        names |= set(fields)
+    for _url, fields, _who in _partner_forms(world).values():
         names |= set(fields)
     return sorted(names | {"_questions", "consent", "csrfmiddlewaretoken"})
 

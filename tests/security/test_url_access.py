@@ -65,7 +65,29 @@ OBJECT_URLS = {
     "plans:pdf_download": _plan,
     "benchmark:diagnostic_results": lambda w: {"pk": w.submitted.pk},
     "benchmark:diagnostic_consent": lambda w: {"pk": w.submitted.pk},
+    "partners:prepare": lambda w: {"pk": w.cluster.pk},
+    "partners:edit": lambda w: {"pk": w.cluster.pk},
+    "partners:preview": lambda w: {"pk": w.cluster.pk},
+    "partners:publish": lambda w: {"pk": w.cluster.pk},
+    "partners:withdraw": lambda w: {"pk": w.cluster.pk},
+    "partners:matches": lambda w: {"pk": w.cluster.pk},
+    "partners:interest_express": lambda w: {"pk": w.cluster.pk, "other": w.partner.pk},
+    "partners:block": lambda w: {"pk": w.cluster.pk, "other": w.partner.pk},
+    "partners:report": lambda w: {"pk": w.cluster.pk, "other": w.partner.pk},
+    "partners:interest": lambda w: {"pk": w.interest.pk},
+    "partners:interest_decide": lambda w: {"pk": w.interest.pk},
+    "partners:introduction_request": lambda w: {"pk": w.interest.pk},
+    "partners:interest_to_action": lambda w: {"pk": w.interest.pk},
+    "partners:introduction_note": lambda w: {"pk": w.interest.pk,
+                                             "intro_pk": w.introduction.pk},
+    # The published profile of the cluster: what it chose to show, to those who may browse.
+    "partners:profile": lambda w: {"pk": w.cluster.pk},
 }
+
+# URLs of what a cluster published for the partner search: facilitators browse them (an
+# outside facilitator may read them, never change anything); everybody else in the matrix
+# (anonymous, the manager of a cluster without a published profile) gets 404.
+PUBLISHED_URLS = {"partners:profile"}
 
 # Capability URLs: the unguessable secret in the URL is what grants access (the link of an
 # invitation email, of a password reset email). The matrix tries a forged secret for an
@@ -111,6 +133,8 @@ def _missing(kwargs: dict) -> dict:
 def _refused(name, role, response, missing_response=None) -> bool:
     if response.status_code == 404:
         return True
+    if name in PUBLISHED_URLS and role == "outsider facilitator":
+        return response.status_code in (200, 405)
     if response.status_code == 405 and missing_response is not None:
         return (missing_response.status_code == 405
                 and missing_response["Allow"] == response["Allow"])

@@ -6,6 +6,7 @@ from django.db import transaction
 from benchmark.demo import demo_cohort_generate
 from clusterdiag.models import FACILITATORS_GROUP, User
 from diagnostic.demo import seed_demo_cluster, seed_demo_submitted_cluster
+from partners.demo import seed_demo_partner_profiles
 from plans.demo import seed_demo_plan
 
 # Demo accounts only ever exist on a development machine (see the DEBUG guard below).
@@ -60,5 +61,7 @@ class Command(BaseCommand):
         plan = seed_demo_plan(cluster=submitted, user=users["cluster manager"])
         self.stdout.write(f"Demo clusters: {cluster.name}; {submitted.name} (with a draft "
                           f"action plan of {plan.actions.count()} actions)")
+        partners = seed_demo_partner_profiles(cluster=submitted, user=users["cluster manager"])
+        self.stdout.write(f"Demo partner profiles: {partners} published (labelled as demo)")
         if generated:
             self.stdout.write(f"Demo cohort: {generated} generated clusters (labelled as demo)")
