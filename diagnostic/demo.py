@@ -57,13 +57,24 @@ SUBMITTED_ANSWERS = {
     "partnership_readiness": "readiness_partly",
     "recent_achievements": ["q9_eu_coop_same_field"],
     "intl_partner_count": 4,
-    "past_activities": [{"actor": "Cluster management", "region": "Scandinavia", "year": 2024,
-                         "kind": "networking_visit"}],
+    "past_activities": [{"actor": "Cluster management", "region": "Scandinavia",
+                         "country": "DK", "year": 2024, "kind": "networking_visit"}],
     "first_contact_mode": "contact_networking_visit",
     "first_contact_by": "by_manager",
     "facilitator_needed": "facilitator_maybe",
     "funding_sources": ["q7_interreg", "q7_national"],
     "member_cofinancing": "cofin_partly",
+    # Questions of questionnaire 2026.2 (some shown only because of the answers above).
+    "objective_indicators": "Two cooperation agreements signed by the end of the plan.",
+    "decisive_factors": ["factor_trust", "factor_funding"],
+    "reduce_q3_trust": "Start with a joint workshop in each port before any project.",
+    "facilitator_kind": "facilitator_regional_agency",
+    "working_languages": "German, English",
+    "funding_planned": "funding_yes",
+    "intl_budget_eur": 150000,
+    "own_financing_pct": 30,
+    "member_cofinancing_pct": 20,
+    "support_fit": "fit_partly",
 }
 
 

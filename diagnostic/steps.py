@@ -119,11 +119,12 @@ class Step:
         for key, formset in self.rows_formsets.items():
             if (only is None or key in only) and formset.is_valid():
                 values[formset.question] = rows_to_stored(formset)
-        stored = len(values)
+        asked = set(values)
         self._drop_hidden(values)
         services.answers_save(diagnostic=self.diagnostic, user=user, values=values,
                               section_key=self.section.key)
-        return stored
+        # Only what is kept counts: an answer to a question its step now hides is not.
+        return sum(1 for q in asked if q.key in self.shown)
 
     def _drop_hidden(self, values: dict) -> None:
         """Questions of this step that the new answers hide are not kept: their answers

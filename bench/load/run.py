@@ -376,7 +376,13 @@ def seed(users: int) -> None:
         profile = {f: getattr(ClusterFactory.build(), f) for f in PROFILE_FIELDS}
         cluster = services.cluster_create(user=user, **profile)
         accounts.append({"email": user.email, "cluster": cluster.pk})
+    from diagnostic.conditions import shown_keys
+
     version = QuestionnaireVersion.objects.current()
+    every = list(Question.objects.filter(section__version=version)
+                 .order_by("section__position", "position").prefetch_related("options"))
+    # Conditional questions that these answers hide are not kept: autosave only shown ones.
+    shown = shown_keys(every, {q.key: valid_value(q) for q in every})
     sections, text_questions = {}, {}
     for section in version.sections.order_by("position").prefetch_related("questions__options"):
         if section.key == "profile":
@@ -384,7 +390,8 @@ def seed(users: int) -> None:
             continue
         questions = list(section.questions.all())
         sections[section.key] = step_data(section, {q.key: valid_value(q) for q in questions})
-        text_questions[section.key] = [q.key for q in questions if q.kind == Question.Kind.TEXT]
+        text_questions[section.key] = [q.key for q in questions
+                                       if q.kind == Question.Kind.TEXT and q.key in shown]
     print(json.dumps({"users": accounts, "password": PASSWORD, "sections": sections,
                       "text_questions": text_questions}, default=str))
 

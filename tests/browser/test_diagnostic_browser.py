@@ -139,7 +139,7 @@ def test_autosave_keeps_what_is_typed_without_pressing_a_button(live_server, pag
     log_in(page, live_server, team.manager.email)
     page.goto(f"{live_server.url}/diagnostics/{team.diagnostic.pk}/steps/motives/")
 
-    page.get_by_label(re.compile("objectifs")).fill("Trouver deux clusters partenaires")
+    page.get_by_label(re.compile("principaux objectifs")).fill("Trouver deux clusters partenaires")
     expect(page.locator(".autosave-status")).to_contain_text("enregistrées à")
     page.get_by_label(re.compile("Pour accéder à de nouveaux marchés")).check()
     page.get_by_label(re.compile("Pour l'échange")).check()

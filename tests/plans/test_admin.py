@@ -114,6 +114,7 @@ def test_csv_export_of_plans_and_actions(client, facilitator):
     plan = facilitator.plan
     action = plan.actions.order_by("position").first()
     action.title = "=HYPERLINK(\"http://evil\")"
+    action.target_countries = ["FI", "SE"]  # each action has its own targets
     action.save()
     client.force_login(facilitator.user)
     plans = client.post(reverse(CHANGELIST), {"action": "export_plans_csv",
