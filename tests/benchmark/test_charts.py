@@ -1,4 +1,5 @@
 from benchmark import charts
+from benchmark.results import strongest_and_weakest
 
 
 def row(label, start, due, status="planned", milestone_date=None):
@@ -30,3 +31,25 @@ def test_today_is_marked_only_inside_the_plan_period():
                                   milestone_name="m", today="2026-11-28")
     assert figure["layout"]["shapes"] == []
     assert [t["mode"] for t in figure["data"]] == ["lines"]  # no milestone without a date
+
+
+def test_a_group_with_equal_quartiles_gets_a_visible_marker():
+    rows = [charts.PositionRow("flat (n = 5)", 5, 40.0, 40.0, 40.0, 50.0),
+            charts.PositionRow("spread (n = 9)", 9, 20.0, 45.0, 70.0, 60.0)]
+    figure = charts.position_chart(own=50.0, own_name="you", rows=rows,
+                            bands=[{"min": 0}, {"min": 50}], band_labels=["low", "high"])
+    squares = [t for t in figure["data"] if t.get("marker", {}).get("symbol") == "square"]
+    assert len(squares) == 1
+    assert (squares[0]["x"], squares[0]["y"]) == ([40.0], ["flat (n = 5)"])
+
+
+def test_strongest_and_weakest_are_measured_against_peers_and_never_overlap():
+    dims = [{"key": k, "score": s, "median": m} for k, s, m in [
+        ("a", 90, 95), ("b", 60, 30), ("c", 50, 50), ("d", 40, 20), ("e", 70, 80),
+        ("f", 10, None)]]
+    strongest, weakest = strongest_and_weakest(dims)
+    assert [d["key"] for d in strongest] == ["b", "d", "f"]  # f: no median, its score counts
+    assert [d["key"] for d in weakest] == ["e", "a", "c"]
+    strongest, weakest = strongest_and_weakest(dims[:5])
+    assert len(strongest) == len(weakest) == 2
+    assert not {d["key"] for d in strongest} & {d["key"] for d in weakest}

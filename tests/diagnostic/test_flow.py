@@ -60,6 +60,21 @@ def test_autosave_stores_only_the_questions_named_and_reports_errors(client, tea
     assert not Answer.objects.filter(question__key="geographic_ambition").exists()
 
 
+def test_autosave_answers_with_the_section_counter_and_the_overall_progress(client, team):
+    client.force_login(team.member)
+    url = _url("diagnostic_autosave", team.diagnostic.pk, "motives")
+
+    first = client.post(url, {"_questions": "main_objectives",
+                              "q_main_objectives": "Reach Asia"}).json()["progress"]
+    second = client.post(url, {"_questions": "time_horizon",
+                               "q_time_horizon": "horizon_1y"}).json()["progress"]
+
+    assert first["section_label"].startswith("This section: 1 of ")
+    assert second["section_label"].startswith("This section: 2 of ")
+    assert second["section_percent"] > first["section_percent"] > 0
+    assert second["overall_label"].endswith("sections complete")
+
+
 def test_autosave_of_a_colleague_does_not_overwrite_other_answers(client, team):
     answers = Client()
     answers.force_login(team.manager)

@@ -8,6 +8,7 @@ import pytest
 from django.db import connection
 from django.urls import URLPattern, URLResolver, get_resolver
 
+from diagnostic.models import FacilitationRequest
 from tests.factories import ClusterFactory, FacilitatorFactory, MembershipFactory, UserFactory
 
 # Namespaces and names that are not pages of ClusterDiag's own objects: the Django admin
@@ -78,8 +79,9 @@ def changed_tables(before: dict, after: dict) -> list[str]:
 @pytest.fixture
 def world(team):
     """Every kind of object the site names in its URLs, all of one cluster (the team's):
-    a submitted diagnostic with its plan and actions, a draft run, a pending invitation and
-    a follower facilitator; and the outsiders who must get nothing from it."""
+    a submitted diagnostic with its plan and actions, a draft run, a pending invitation, a
+    follower facilitator and the answered request for them; and the outsiders who must get
+    nothing from it."""
     from diagnostic import services
     from tests.factories import plan_for
 
@@ -90,6 +92,10 @@ def world(team):
                                                  invited_by=team.manager)
     follower = FacilitatorFactory(email="follower@example.org")
     team.cluster.facilitators.add(follower)
+    # A request for a facilitator (answered), so that its admin is tried too.
+    FacilitationRequest.objects.create(cluster=team.cluster, requested_by=team.manager,
+                                       status=FacilitationRequest.Status.ASSIGNED,
+                                       facilitator=follower)
     other_cluster = ClusterFactory(name="Other cluster")
     other_manager = MembershipFactory(cluster=other_cluster,
                                       user=UserFactory(email="other@example.org")).user

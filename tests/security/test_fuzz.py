@@ -33,6 +33,7 @@ pytestmark = pytest.mark.django_db
 # Requests each test generates (at FUZZ_SCALE=1), by the name it counts them under.
 BUDGETS = {
     "signup": 600, "login": 600, "profile": 300, "cluster profile": 100, "invite": 300,
+    "facilitation request": 200,
     "questionnaire steps": 350, "autosave": 400, "submit and consent": 300,
     "results filters": 600, "plan forms": 450, "URL parameters": 1500,
     "partner forms": 450, "partner filters": 300,
