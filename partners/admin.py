@@ -35,6 +35,10 @@ class PartnerProfileAdmin(FollowedClustersMixin, admin.ModelAdmin):
     def has_add_permission(self, request):
         return False
 
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        services.vectors_refresh(obj)  # the texts may have changed
+
     @admin.action(description=_("Suspend the selected profiles (they leave every list)"),
                   permissions=["suspend"])
     def suspend(self, request, queryset):

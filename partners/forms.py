@@ -1,7 +1,10 @@
+import functools
+
 from django import forms
 from django.conf import global_settings
 from django.utils.html import format_html_join
 from django.utils.safestring import mark_safe
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 from django_countries import countries
 
@@ -81,6 +84,17 @@ class ProfileForm(forms.ModelForm):
         return fields
 
 
+@functools.cache
+def _countries_in(language: str) -> tuple:
+    return tuple(countries)
+
+
+def _countries():
+    """The countries sorted by their name in the active language, sorted once per
+    language (some 250 names to translate and sort on every page otherwise)."""
+    return _countries_in(get_language() or "")
+
+
 class MatchFilterForm(forms.Form):
     country = forms.ChoiceField(label=_("Country"), required=False)
     sector = forms.ChoiceField(label=_("Sector"), required=False)
@@ -90,7 +104,7 @@ class MatchFilterForm(forms.Form):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["country"].choices = [("", _("any")), *list(countries)]
+        self.fields["country"].choices = [("", _("any")), *_countries()]
         self.fields["sector"].choices = [("", _("any")), *Sector.choices]
         self.fields["phase"].choices = [("", _("any")), *Phase.choices]
 

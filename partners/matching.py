@@ -352,10 +352,12 @@ def data_version() -> str:
     suspended profile, any block. One small query; a change gives every ranking a new key,
     so that a withdrawn or suspended profile leaves every list at once, in every process."""
     with connection.cursor() as cursor:
+        # Plain || and CAST: PostgreSQL and SQLite (which may lack concat()) alike.
         cursor.execute(
-            f"SELECT (SELECT concat(max(updated_at), '/', count(*))"  # noqa: S608
-            f" FROM {PartnerProfile._meta.db_table}),"
-            f" (SELECT concat(max(id), '/', count(*)) FROM {Block._meta.db_table})")
+            "SELECT (SELECT COALESCE(CAST(max(updated_at) AS TEXT), '') || '/'"  # noqa: S608
+            f" || CAST(count(*) AS TEXT) FROM {PartnerProfile._meta.db_table}),"
+            " (SELECT COALESCE(CAST(max(id) AS TEXT), '') || '/' || CAST(count(*) AS TEXT)"
+            f" FROM {Block._meta.db_table})")
         return "|".join(cursor.fetchone())
 
 

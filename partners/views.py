@@ -36,7 +36,7 @@ from .forms import (
 )
 from .models import Block, Interest, PartnerProfile
 
-PAGE_SIZE = 20
+PAGE_SIZE = 10
 
 
 def _refused(form, error) -> None:
