@@ -167,6 +167,8 @@ class PeerEntry(models.Model):
     experience = models.FloatField()
     partnership = models.FloatField()
     funding = models.FloatField()
+    # The release of the peer statistics that first counted it; empty until then.
+    joined_release = models.PositiveIntegerField(null=True, blank=True)
 
     class Meta:
         verbose_name = _("peer entry")
@@ -176,6 +178,50 @@ class PeerEntry(models.Model):
 
     def __str__(self):
         return f"{self.cluster_id} ({self.cohort})"
+
+
+class PeerDeparture(models.Model):
+    """A diagnostic that left a cohort (withdrawn, or replaced by a newer run): only which
+    groups it was in and when, never its answers, so that the disclosure audit can tell
+    which published figures counted it."""
+
+    cohort = models.CharField(max_length=8, choices=Cohort.choices)
+    cluster_id = models.PositiveBigIntegerField()
+    diagnostic_id = models.PositiveBigIntegerField()
+    sector = models.CharField(max_length=32)
+    governance = models.CharField(max_length=32)
+    country = models.CharField(max_length=2)
+    size_band = models.CharField(max_length=16)
+    joined_release = models.PositiveIntegerField()
+    # The first release without it; empty until the next refresh.
+    left_release = models.PositiveIntegerField(null=True, blank=True)
+    withdrawn = models.BooleanField()
+
+    class Meta:
+        verbose_name = _("peer departure")
+        verbose_name_plural = _("peer departures")
+        indexes = [models.Index(fields=["cohort", "diagnostic_id"])]
+
+    def __str__(self):
+        return f"{self.diagnostic_id} ({self.cohort}, {self.joined_release}-{self.left_release})"
+
+
+class PublishedSegment(models.Model):
+    """The last figure published for a group of peers: the release whose peers it counts,
+    the last release that showed it, and whether it is shown now."""
+
+    cohort = models.CharField(max_length=8, choices=Cohort.choices)
+    segment = models.CharField(max_length=120)
+    computed_release = models.PositiveIntegerField()
+    shown_release = models.PositiveIntegerField()
+    shown = models.BooleanField(default=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["cohort", "segment"],
+                                               name="published_segment_unique")]
+
+    def __str__(self):
+        return f"{self.cohort} {self.segment} ({self.computed_release})"
 
 
 class PeerChoice(models.Model):
@@ -234,6 +280,7 @@ class StatisticsState(models.Model):
     refreshed_at = models.DateTimeField()
     entries = models.PositiveIntegerField()
     min_group = models.PositiveSmallIntegerField()
+    release = models.PositiveIntegerField(default=0)
 
     class Meta:
         verbose_name = _("peer statistics state")

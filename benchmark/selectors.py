@@ -18,6 +18,7 @@ from .models import (
     SegmentDistribution,
     SegmentShare,
     StatisticsState,
+    min_group_size,
 )
 from .reference import figures_by_option
 from .segments import segment_key
@@ -126,7 +127,8 @@ def method_page_data() -> dict:
     study = ReferenceStudy.objects.filter(key=STUDY_KEY).first()
     figures = list(ReferenceFigure.objects.filter(study__key=STUDY_KEY)
                    .order_by("question_key", "rank", "option_key")) if study else []
-    context = {"method": method, "study": study, "figures": figures}
+    context = {"method": method, "study": study, "figures": figures,
+               "min_group": min_group_size()}
     if method is not None:
         definition = method.definition
         context.update(

@@ -5,6 +5,7 @@ works: a step can always be saved, and required answers are checked at submissio
 from decimal import Decimal
 
 from django import forms
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
@@ -190,9 +191,17 @@ def build_rows_formset(question: Question, *, data=None, initial=None, language=
 
 
 class SubmitForm(forms.Form):
+    # Opt-in: never ticked in advance.
     benchmark_consent = forms.BooleanField(
         label=_("Include this diagnostic, anonymously, in the peer benchmark"),
-        help_text=_("Peer clusters then see statistics that count your answers, never your "
-                    "cluster's name, and only for groups of at least five clusters. You can "
-                    "withdraw later."),
-        required=False, initial=True)
+        required=False, initial=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # The minimum actually configured, read when the form is built.
+        self.fields["benchmark_consent"].help_text = _(
+            "Peer clusters then see statistics that count your answers, never your "
+            "cluster's name, and only for groups of at least %(min)s clusters; no "
+            "combination of the published figures singles out fewer. You can withdraw "
+            "later: the groups that counted you are taken down at once.") % {
+                "min": settings.PEER_MIN_GROUP}

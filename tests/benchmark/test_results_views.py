@@ -218,7 +218,7 @@ def test_the_heavy_part_is_rendered_once_and_renewed_after_a_refresh(client, sub
     with CaptureQueriesContext(connection) as second:
         second_page = client.get(url)
     second_count = len(second.captured_queries)
-    PeerEntry.objects.filter(pk__in=PeerEntry.objects.values("pk")[:4]).delete()
+    seed_entries(5, seed=32)  # five joined: enough for the groups to change
     services.statistics_refresh(cohort=Cohort.LIVE)
     after_refresh = client.get(url)
 
@@ -227,3 +227,16 @@ def test_the_heavy_part_is_rendered_once_and_renewed_after_a_refresh(client, sub
     assert second_count <= 7
     assert "n = 10" in first_page.text
     assert "n = 10" not in after_refresh.text
+    assert "n = 15" in after_refresh.text
+
+
+@pytest.mark.parametrize(("language", "words"), [
+    ("en", "no set of fewer than 6 clusters"), ("fr", "moins de 6 clusters")])
+def test_the_method_page_states_the_promise_with_the_configured_minimum(client, settings,
+                                                                          language, words):
+    settings.PEER_MIN_GROUP = 6
+
+    response = client.get(reverse("benchmark:method"), HTTP_ACCEPT_LANGUAGE=language)
+
+    assert 'data-testid="disclosure-promise"' in response.text
+    assert words in response.text
