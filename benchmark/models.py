@@ -61,8 +61,29 @@ class ReferenceFigure(Localized, models.Model):
     original_wording = models.CharField(
         _("original wording"), max_length=200, blank=True,
         help_text=_("The source's own words for an approximate figure."))
+    class Bound(models.TextChoices):
+        EXACT = "exact", _("exact")
+        ABOUT = "about", _("approximate")
+        AT_MOST = "at_most", _("upper bound")
+        AT_LEAST = "at_least", _("lower bound")
+
+    bound = models.CharField(
+        _("how the share reads"), max_length=8, choices=Bound.choices, blank=True,
+        help_text=_("Whether the source's words make the share exact, approximate, or a "
+                    "bound (“just under a third”: upper bound). Empty without a share."))
+    statement_en = models.TextField(_("the study's statement (English)"), blank=True)
+    statement_fr = models.TextField(_("the study's statement (French)"), blank=True)
+    caveat_en = models.TextField(_("caveat (English)"), blank=True)
+    caveat_fr = models.TextField(_("caveat (French)"), blank=True)
+    gloss_en = models.CharField(_("gloss of the original wording (English)"), max_length=300,
+                                blank=True)
+    gloss_fr = models.CharField(_("gloss of the original wording (French)"), max_length=300,
+                                blank=True)
     rank = models.PositiveSmallIntegerField(_("rank"), null=True, blank=True,
                                             help_text=_("Where only the rank is known."))
+    rank_to = models.PositiveSmallIntegerField(
+        _("lowest possible rank"), null=True, blank=True,
+        help_text=_("When the source leaves the rank open (2nd-3rd: rank 2, lowest 3)."))
     n = models.PositiveSmallIntegerField(_("clusters answering (n)"), null=True, blank=True)
     n_source = models.CharField(_("source of n"), max_length=200, blank=True)
     source_url = models.CharField(_("source"), max_length=500, blank=True)
@@ -92,6 +113,18 @@ class ReferenceFigure(Localized, models.Model):
     @property
     def source_kind(self):
         return self.localized("source_kind")
+
+    @property
+    def statement(self):
+        return self.localized("statement")
+
+    @property
+    def caveat(self):
+        return self.localized("caveat")
+
+    @property
+    def gloss(self):
+        return self.localized("gloss")
 
     @property
     def is_published(self) -> bool:

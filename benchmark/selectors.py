@@ -127,8 +127,13 @@ def method_page_data() -> dict:
     study = ReferenceStudy.objects.filter(key=STUDY_KEY).first()
     figures = list(ReferenceFigure.objects.filter(study__key=STUDY_KEY)
                    .order_by("question_key", "rank", "option_key")) if study else []
+    # The study's questions by their questionnaire labels, never by raw keys.
+    study_questions = {}
+    if version is not None:
+        study_questions = {q.study_key: q.label for q in Question.objects.filter(
+            section__version=version).exclude(study_key="")}
     context = {"method": method, "study": study, "figures": figures,
-               "min_group": min_group_size()}
+               "study_questions": study_questions, "min_group": min_group_size()}
     if method is not None:
         definition = method.definition
         context.update(

@@ -11,7 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 from django_countries import countries
 
-from .models import GOVERNANCE_HELP, Cluster, Governance, Question
+from .models import GOVERNANCE_HELP, GOVERNANCE_SOURCE, Cluster, Governance, Question
 
 MAX_TEXT_LENGTH = 5000
 NUMBER_FIELD = {"max_digits": 14, "decimal_places": 2}
@@ -34,6 +34,7 @@ class ClusterProfileForm(forms.ModelForm):
         self.fields["governance"].choices = [
             (value, f"{label}: {GOVERNANCE_HELP[value]}") for value, label in Governance.choices
         ]
+        self.fields["governance"].help_text = GOVERNANCE_SOURCE
 
     def clean(self):
         cleaned = super().clean()

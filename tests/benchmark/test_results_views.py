@@ -61,11 +61,12 @@ def test_results_compare_a_named_barrier_with_the_2007_study(client, submitted):
 
     comparison = next(c for c in response.context["comparisons"] if c.key == "expected_barriers")
     assert comparison.sentences[0] == (
-        "You chose “Lack of trust between partners”; about 20 % of the surveyed clusters did "
-        "(approximate: “jeweils ein Fünftel (one fifth each)”, press report of the 2007 study "
-        "(cio.de, page 2), n = 88).")
+        "You chose “Lack of trust between partners”. The 2007 study: Lack of mutual trust and "
+        "conflicts of interest between competitors are the most frequent barriers, each named "
+        "by one fifth of the network managers. (about 20 %; approximate (“jeweils ein "
+        "Fünftel”: one fifth each), press report of the 2007 study (cio.de, page 2), n = 88)")
     other = next(r for r in comparison.rows if r.key == "q3_other")
-    assert other.study_share is None and other.study_text == "not published"
+    assert other.study_share is None and other.study_text == "not asked in 2007"
 
 
 def test_unpublished_study_figures_are_never_shown_as_numbers(client, submitted):
@@ -74,7 +75,8 @@ def test_unpublished_study_figures_are_never_shown_as_numbers(client, submitted)
     response = _results(client, submitted)
 
     funding = next(c for c in response.context["comparisons"] if c.key == "funding_sources")
-    assert {r.study_text for r in funding.rows} == {"not published"}
+    assert {r.study_text for r in funding.rows} <= {"asked in 2007; share not recovered",
+                                                    "not asked in 2007"}
     assert all(r.study_share is None for r in funding.rows)
     assert funding.chart["data"] == []  # no bar is drawn for unknown figures (and no peers)
 
@@ -201,7 +203,7 @@ def test_method_page_is_public_and_bilingual(client):
     assert "ClusterDiag internationalisation index, version 2026.1" in english.text
     assert "did not publish" in english.text or "not the 2007 study" in english.text
     assert "Indicateur d'internationalisation ClusterDiag" in html.unescape(french.text)
-    assert english.text.count("not published") >= 10
+    assert english.text.count("not recovered") >= 10
     assert 'data-figure="q2_board"' in english.text
     assert "44 %" in english.text
 
