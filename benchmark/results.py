@@ -11,7 +11,7 @@ from diagnostic.models import GOVERNANCE_HELP, GOVERNANCE_SOURCE, Governance, Se
 
 from . import charts, scoring
 from .models import Cohort, ReferenceFigure
-from .segments import parse_segment
+from .segments import parse_segment, segment_key
 
 SIZE_BAND_LABELS = [("small", gettext_lazy("fewer than 50 members")),
                     ("medium", gettext_lazy("50 to 149 members")),
@@ -197,6 +197,56 @@ def segment_label(segment: str) -> str:
     return " · ".join(parts) or _("all peers")
 
 
+# The 2007 findings, in words, with their source and year (reference/study-2007.md, S0):
+# the study published no values for either view, and how its indicator was built is unknown.
+VIEW_FINDINGS = {
+    "sector": gettext_lazy(
+        "2007 study (VDI/VDE-IT, 2007), sector indicator: “mobility/transportation and "
+        "life-science clusters tend to be more internationalised than the other sectors”. "
+        "It published no value per sector, nor how its indicator was built."),
+    "governance": gettext_lazy(
+        "2007 study (VDI/VDE-IT, 2007), governance indicator: the three governance types, "
+        "after Markusen (1996), were placed on the same scale from not to highly "
+        "internationalised; which type scored higher was not recovered."),
+}
+VIEW_TITLES = {"sector": gettext_lazy("Internationalisation by sector"),
+               "governance": gettext_lazy("Internationalisation by governance type")}
+
+
+def group_views(data, own: float) -> list[dict]:
+    """The study's two views for all peers: ClusterDiag's index by sector and by governance
+    type, from the published groups only (the same audited figures as everywhere)."""
+    views = []
+    for attribute, choices in (("sector", Sector.choices), ("governance", Governance.choices)):
+        rows = []
+        for value, label in choices:
+            segment = segment_key(**{attribute: value})
+            group = data.groups.get(segment)
+            is_own = segment == data.own_segments[attribute]
+            if group is None:
+                rows.append(charts.GroupRow(label=str(label), is_own=is_own))
+                continue
+            q1, median, q3 = scoring.quartiles(group.cuts["overall"])
+            rows.append(charts.GroupRow(label=f"{label} (n = {group.n})", is_own=is_own,
+                                        n=group.n, q1=q1, median=median, q3=q3))
+        own_row = next((r for r in rows if r.is_own), None)
+        if own_row is not None and own_row.median is not None:
+            sentence = _("Your index is %(own)s; the median of your group (%(group)s) is "
+                         "%(median)s.") % {"own": f"{own:.0f}", "group": own_row.label,
+                                           "median": f"{own_row.median:.0f}"}
+        else:
+            sentence = _("Your index is %(own)s; your own group shows no peer figure (too "
+                         "few clusters, or hidden so that no small group can be worked "
+                         "out).") % {"own": f"{own:.0f}"}
+        shown = [r for r in rows if r.median is not None]
+        views.append({
+            "key": attribute, "title": VIEW_TITLES[attribute],
+            "finding": VIEW_FINDINGS[attribute], "sentence": sentence, "rows": rows,
+            "chart": charts.group_view_chart(rows=rows, own=own, own_name=_("your cluster"))
+            if shown else None})
+    return views
+
+
 def build(data) -> dict:
     """Everything the results template needs, as plain values."""
     score = data.diagnostic.score
@@ -236,4 +286,5 @@ def build(data) -> dict:
         "position_rows": rows, "radar": radar, "position": position,
         "comparisons": question_comparisons(data, chosen.n if chosen else None),
         "study": data.study, "state": data.state,
+        "views": group_views(data, score.overall),
     }

@@ -7,7 +7,16 @@ from django.db import connection
 from django.db.models import Prefetch
 
 from clusterdiag.language import pick_text
-from diagnostic.models import Answer, Cluster, Diagnostic, Option, Question, QuestionnaireVersion
+from diagnostic.models import (
+    Answer,
+    Cluster,
+    Diagnostic,
+    Governance,
+    Option,
+    Question,
+    QuestionnaireVersion,
+    Sector,
+)
 
 from . import scoring
 from .models import (
@@ -65,6 +74,11 @@ def own_attributes(diagnostic: Diagnostic) -> dict[str, str]:
             "country": profile.get("country", ""), "size": scoring.size_band(members)}
 
 
+def view_segments() -> list[str]:
+    return [segment_key(sector=v) for v in Sector.values] + [
+        segment_key(governance=v) for v in Governance.values]
+
+
 def cohort_for(diagnostic: Diagnostic) -> str:
     return Cohort.DEMO if diagnostic.cluster.is_demo else Cohort.LIVE
 
@@ -78,7 +92,8 @@ def results_data(diagnostic: Diagnostic, *, filters: dict[str, str]) -> ResultsD
         "governance": segment_key(governance=attrs["governance"]),
     }
     chosen = segment_key(**filters)
-    wanted = {*own_segments.values(), chosen}
+    # Every sector and governance type too, for the study's two views: the same query.
+    wanted = {*own_segments.values(), chosen, *view_segments()}
     groups: dict[str, PeerGroup] = {}
     for row in SegmentDistribution.objects.filter(cohort=cohort, segment__in=wanted):
         group = groups.setdefault(row.segment, PeerGroup(row.segment, row.n, {}))

@@ -6,9 +6,10 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from benchmark import services
-from benchmark.models import Cohort, PeerEntry
+from benchmark.models import Cohort, PeerEntry, SegmentDistribution
+from benchmark.segments import segment_key
 from diagnostic import services as diagnostic_services
-from diagnostic.models import Answer
+from diagnostic.models import Answer, Governance, Sector
 from tests.benchmark.test_statistics import seed_entries
 from tests.factories import (
     ClusterFactory,
@@ -242,3 +243,40 @@ def test_the_method_page_states_the_promise_with_the_configured_minimum(client, 
 
     assert 'data-testid="disclosure-promise"' in response.text
     assert words in response.text
+
+
+def test_the_sector_and_governance_views_show_the_audited_groups_and_mark_your_own(
+        client, submitted):
+    seed_entries(40, seed=5)
+    services.statistics_refresh(cohort=Cohort.LIVE)
+    client.force_login(submitted.manager)
+
+    response = _results(client, submitted)
+
+    views = {v["key"]: v for v in response.context["views"]}
+    published = set(SegmentDistribution.objects.filter(dimension="overall")
+                    .values_list("segment", flat=True))
+    for key, values in (("sector", Sector.values), ("governance", Governance.values)):
+        rows = views[key]["rows"]
+        assert len(rows) == len(values)
+        for value, row in zip(values, rows, strict=True):
+            assert (row.median is not None) == (segment_key(**{key: value}) in published)
+        assert sum(r.is_own for r in rows) == 1
+        assert any(r.median is not None for r in rows)
+    assert "(VDI/VDE-IT, 2007)" in views["sector"]["finding"]
+    assert "life-science" in views["sector"]["finding"]
+    assert "Markusen (1996)" in views["governance"]["finding"]
+    assert 'data-view="sector"' in response.text and 'data-view="governance"' in response.text
+    assert 'data-own="true"' in response.text
+    assert views["sector"]["chart"]["data"][-1]["marker"]["symbol"] == "diamond"
+
+
+def test_the_views_in_french(client, submitted):
+    submitted.manager.language = "fr"
+    submitted.manager.save()
+    client.force_login(submitted.manager)
+
+    text = html.unescape(_results(client, submitted).text)
+
+    assert "Internationalisation par secteur" in text
+    assert "Sciences de la Vie" in text

@@ -136,6 +136,9 @@ def test_every_comparison_in_the_pdf_says_what_the_study_said(team, language):
 
     questions = _study_questions(diagnostic)
     by_option = {o.key: q.study_key for q in questions.values() for o in q.options.all()}
+    # The study's two views are in the PDF too, with the finding's source and year.
+    assert 'data-view="sector"' in page and 'data-view="governance"' in page
+    assert "VDI/VDE-IT, 2007" in page
     cells = _pdf_cells(page)
     assert cells
     for option_key, cell in cells.items():
