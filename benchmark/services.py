@@ -80,6 +80,8 @@ def _take_down(entry: PeerEntry) -> None:
     SegmentShare.objects.filter(cohort=entry.cohort, segment__in=segments).delete()
     PublishedSegment.objects.filter(cohort=entry.cohort, segment__in=segments).update(
         shown=False)
+    # A new date renews the cached results pages, which must not show those groups either.
+    StatisticsState.objects.filter(cohort=entry.cohort).update(refreshed_at=timezone.now())
 
 
 @transaction.atomic

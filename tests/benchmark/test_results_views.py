@@ -280,3 +280,16 @@ def test_the_views_in_french(client, submitted):
 
     assert "Internationalisation par secteur" in text
     assert "Sciences de la Vie" in text
+
+
+def test_a_withdrawal_renews_the_cached_page_at_once(client, submitted):
+    seed_entries(10, seed=51)
+    services.statistics_refresh(cohort=Cohort.LIVE)
+    client.force_login(submitted.manager)
+    before = _results(client, submitted).context["body"]
+    assert "n = 11" in before
+
+    services.consent_set(diagnostic=submitted.diagnostic, consent=False)
+    after = _results(client, submitted).context["body"]
+
+    assert "n = 11" not in after
