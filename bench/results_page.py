@@ -234,6 +234,7 @@ def main() -> None:
             started = time.perf_counter()
             out = run([PYTHON, __file__, "seed", str(size)], env=env, capture_output=True).stdout
             info[name] = json.loads(out.strip().splitlines()[-1])
+            print(f"{name}: seed and refresh", json.dumps(info[name]), flush=True)
             info[name]["total_s"] = time.perf_counter() - started
             info[name]["cookie"] = login_cookie(info[name]["user"], env)
             info[name]["queries"] = int(run(
