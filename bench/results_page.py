@@ -53,7 +53,7 @@ def seed(size: int) -> None:
     setup_django()
     from django.db import connection
 
-    from benchmark import scoring, services
+    from benchmark import scoring
     from benchmark.models import Cohort, ScoringMethod
     from diagnostic import services as diagnostic_services
     from diagnostic.models import Governance, Question, QuestionnaireVersion, Sector
@@ -138,12 +138,81 @@ def seed(size: int) -> None:
     del choices
     seeded = time.perf_counter() - started
 
-    started = time.perf_counter()
-    services.statistics_refresh(cohort=Cohort.LIVE)
-    refreshed = time.perf_counter() - started
+    # The refresh with the disclosure audit against the refresh as it was before it (every
+    # group of at least the minimum, its figures computed and written), interleaved, both
+    # rolled back but the last one.
+    baseline, audited = [], []
+    for last in (False, True):
+        baseline.append(baseline_refresh(Cohort.LIVE))
+        audited.append(timed_refresh(Cohort.LIVE, keep=last))
     print(json.dumps({"diagnostic": diagnostic.pk, "user": manager.pk, "seed_s": seeded,
-                      "refresh_s": refreshed, "plan": plan.pk, "draft": draft.pk,
+                      "refresh_s": sorted(audited)[0], "refresh_all_s": audited,
+                      "baseline_refresh_s": sorted(baseline)[0],
+                      "baseline_all_s": baseline, "plan": plan.pk, "draft": draft.pk,
                       "section": text.section.key, "question": text.key}))
+
+
+class _Rollback(Exception):
+    pass
+
+
+def timed_refresh(cohort: str, *, keep: bool) -> float:
+    from django.db import transaction
+
+    from benchmark import services
+
+    started = time.perf_counter()
+    if keep:  # as the Celery task runs it: its own transaction, one snapshot
+        services.statistics_refresh(cohort=cohort)
+        return time.perf_counter() - started
+    try:
+        with transaction.atomic():
+            services.statistics_refresh(cohort=cohort)
+            raise _Rollback
+    except _Rollback:
+        pass
+    return time.perf_counter() - started
+
+
+def baseline_refresh(cohort: str) -> float:
+    """The refresh before the disclosure audit (issue 13), rolled back: segment counts in
+    16 grouped queries, every group of at least the minimum computed and written."""
+    from django.conf import settings
+    from django.db import transaction
+    from django.db.models import Count
+
+    from benchmark import scoring, services
+    from benchmark.models import PeerEntry, SegmentDistribution, SegmentShare
+    from benchmark.segments import grouping_sets, segment_key
+
+    k = settings.PEER_MIN_GROUP
+    started = time.perf_counter()
+    try:
+        with transaction.atomic():
+            entries = PeerEntry.objects.filter(cohort=cohort)
+            counts = {segment_key(): entries.count()}
+            for attrs in grouping_sets()[1:]:
+                fields = [services._COLUMNS[a] for a in attrs]
+                for row in entries.values(*fields).annotate(n=Count("id")):
+                    counts[services._key({a: row[services._COLUMNS[a]] for a in attrs})] = \
+                        row["n"]
+            shown = {key for key, n in counts.items() if n >= k}
+            distributions = [
+                SegmentDistribution(cohort=cohort, segment=key, dimension=score, n=n,
+                                    cut_points=[float(v) for v in cuts[score]])
+                for key, n, cuts in services.cut_points_in_database(cohort, k) if key in shown
+                for score in scoring.SCORES]
+            shares = [SegmentShare(cohort=cohort, segment=key, question_key=q, option_key=o,
+                                   n=counts[key], count=c)
+                      for key, q, o, c in services._shares(cohort, shown)]
+            SegmentDistribution.objects.filter(cohort=cohort).delete()
+            SegmentShare.objects.filter(cohort=cohort).delete()
+            SegmentDistribution.objects.bulk_create(distributions, batch_size=2000)
+            SegmentShare.objects.bulk_create(shares, batch_size=5000)
+            raise _Rollback
+    except _Rollback:
+        pass
+    return time.perf_counter() - started
 
 
 def _journey_paths(info: dict) -> dict[str, str]:
@@ -254,6 +323,7 @@ def main() -> None:
             started = time.perf_counter()
             out = run([PYTHON, __file__, "seed", str(size)], env=env, capture_output=True).stdout
             info[name] = json.loads(out.strip().splitlines()[-1])
+            print(f"{name}: seed and refresh", json.dumps(info[name]), flush=True)
             info[name]["total_s"] = time.perf_counter() - started
             info[name]["cookie"] = login_cookie(info[name]["user"], env)
             servers.append(gunicorn("clusterdiag.wsgi:application", PORTS[name], env=env))
@@ -369,12 +439,19 @@ def report(info: dict, rounds: dict) -> None:
     r = rounds["ratios"]
     rps = rounds["rps"]
     median_rps = {k: statistics.median(run[k] for run in rps) for k in rps[0]}
+    refresh_ratio = info["large"]["refresh_s"] / info["large"]["baseline_refresh_s"]
+    print("refresh runs (s), with audit:", info["large"]["refresh_all_s"],
+          "before the audit:", info["large"]["baseline_all_s"])
     rows = [
         ("seed 100 diagnostics (s)", f"{info['small']['seed_s']:.1f}", "seconds", True),
         ("seed 100,000 diagnostics (s)", f"{info['large']['seed_s']:.1f}",
          "seconds, not minutes", info["large"]["seed_s"] < 60),
         ("statistics refresh at 100,000 (s)", f"{info['large']['refresh_s']:.1f}",
          "background", True),
+        ("refresh before the audit at 100,000 (s)",
+         f"{info['large']['baseline_refresh_s']:.1f}", "(for the ratio)", True),
+        ("refresh with audit / before (100,000)", f"{refresh_ratio:.2f}", "<= 1.5",
+         refresh_ratio <= 1.5),
         ("/ping rps anonymous / logged in (median)",
          f"{median_rps['ping']:.0f} / {median_rps['ping_user']:.0f}", "", True),
         ("bare WSGI rps (median)", f"{median_rps['bare_wsgi']:.0f}", "", True),

@@ -85,8 +85,10 @@ class ReferenceFigureForm(forms.ModelForm):
     class Meta:
         model = ReferenceFigure
         fields = ["study", "question_key", "option_key", "label_en", "label_fr", "share",
-                  "is_exact", "original_wording", "rank", "n", "source_url", "source_kind_en",
-                  "source_kind_fr", "evidence", "note", "n_source"]
+                  "is_exact", "bound", "statement_en", "statement_fr", "caveat_en", "caveat_fr",
+                  "original_wording", "gloss_en", "gloss_fr", "rank", "rank_to", "n",
+                  "source_url", "source_kind_en", "source_kind_fr", "evidence", "note",
+                  "n_source"]
 
     def clean(self):
         cleaned = super().clean()
@@ -96,6 +98,10 @@ class ReferenceFigureForm(forms.ModelForm):
         if cleaned.get("is_exact") is False and not cleaned.get("original_wording"):
             self.add_error("original_wording",
                            _("An approximate share keeps the source's own words."))
+        # The share is read as its bound says: never a bare number without one.
+        if (cleaned.get("share") is None) != (not cleaned.get("bound")):
+            self.add_error("bound", _("A share needs its reading (exact, approximate or a "
+                                      "bound); without a share, leave it empty."))
         return cleaned
 
 
@@ -110,10 +116,13 @@ class ReferenceFigureAdmin(SimpleHistoryAdmin):
     fieldsets = [
         (None, {"fields": ["study", "question_key", "option_key", "label_en", "label_fr"]}),
         (_("Figure"), {
-            "fields": ["share", "is_exact", "original_wording", "rank", "n"],
+            "fields": ["share", "is_exact", "bound", "rank", "rank_to", "n"],
             "description": _("Leave the share empty when the study's figure was not "
-                             "recovered: it is then shown as “not published”."),
+                             "recovered: it is then shown as “not recovered”."),
         }),
+        (_("The study's own words"), {
+            "fields": ["statement_en", "statement_fr", "caveat_en", "caveat_fr",
+                       "original_wording", "gloss_en", "gloss_fr"]}),
         (_("Provenance"), {"fields": ["source_url", "source_kind_en", "source_kind_fr",
                                       "evidence", "note", "n_source"]}),
     ]

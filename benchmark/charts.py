@@ -160,3 +160,38 @@ def plan_timeline(*, rows: list[TimelineRow], plan_start: str, plan_end: str,
                                      "categoryorder": "array",
                                      "categoryarray": [r.label for r in rows]},
                               height=max(260, 34 * len(rows) + 120))}
+
+
+@dataclass(frozen=True)
+class GroupRow:
+    """One sector or governance type among peers: its middle half and median, or None when
+    the group is not published."""
+
+    label: str
+    is_own: bool
+    n: int | None = None
+    q1: float | None = None
+    median: float | None = None
+    q3: float | None = None
+
+
+def group_view_chart(*, rows: list[GroupRow], own: float, own_name: str) -> dict:
+    """The index by group (sector or governance type): the middle half and median of each
+    published group, the cluster's own index as a diamond on its own group's line."""
+    shown = [r for r in rows if r.median is not None]
+    data = [{"type": "scatter", "mode": "lines", "x": [r.q1, r.q3], "y": [r.label, r.label],
+             "showlegend": False, "hoverinfo": "x",
+             "line": {"color": COLOURS["own"] if r.is_own else COLOURS["peers"], "width": 10}}
+            for r in shown]
+    if shown:
+        data.append({"type": "scatter", "mode": "markers", "name": _("peer median"),
+                     "x": [r.median for r in shown], "y": [r.label for r in shown],
+                     "marker": {"color": "black", "symbol": "line-ns-open", "size": 18}})
+    own_row = next((r.label for r in shown if r.is_own), own_name)
+    data.append({"type": "scatter", "mode": "markers", "name": own_name, "x": [own],
+                 "y": [own_row], "marker": {"color": COLOURS["own"], "symbol": "diamond",
+                                            "size": 14}})
+    return {"data": data,
+            "layout": _layout(xaxis={"range": [0, 100], "title": {"text": _("index (0-100)")}},
+                              yaxis={"automargin": True, "autorange": "reversed"},
+                              height=max(220, 40 * (len(shown) + 1) + 100))}

@@ -61,8 +61,29 @@ class ReferenceFigure(Localized, models.Model):
     original_wording = models.CharField(
         _("original wording"), max_length=200, blank=True,
         help_text=_("The source's own words for an approximate figure."))
+    class Bound(models.TextChoices):
+        EXACT = "exact", _("exact")
+        ABOUT = "about", _("approximate")
+        AT_MOST = "at_most", _("upper bound")
+        AT_LEAST = "at_least", _("lower bound")
+
+    bound = models.CharField(
+        _("how the share reads"), max_length=8, choices=Bound.choices, blank=True,
+        help_text=_("Whether the source's words make the share exact, approximate, or a "
+                    "bound (“just under a third”: upper bound). Empty without a share."))
+    statement_en = models.TextField(_("the study's statement (English)"), blank=True)
+    statement_fr = models.TextField(_("the study's statement (French)"), blank=True)
+    caveat_en = models.TextField(_("caveat (English)"), blank=True)
+    caveat_fr = models.TextField(_("caveat (French)"), blank=True)
+    gloss_en = models.CharField(_("gloss of the original wording (English)"), max_length=300,
+                                blank=True)
+    gloss_fr = models.CharField(_("gloss of the original wording (French)"), max_length=300,
+                                blank=True)
     rank = models.PositiveSmallIntegerField(_("rank"), null=True, blank=True,
                                             help_text=_("Where only the rank is known."))
+    rank_to = models.PositiveSmallIntegerField(
+        _("lowest possible rank"), null=True, blank=True,
+        help_text=_("When the source leaves the rank open (2nd-3rd: rank 2, lowest 3)."))
     n = models.PositiveSmallIntegerField(_("clusters answering (n)"), null=True, blank=True)
     n_source = models.CharField(_("source of n"), max_length=200, blank=True)
     source_url = models.CharField(_("source"), max_length=500, blank=True)
@@ -92,6 +113,18 @@ class ReferenceFigure(Localized, models.Model):
     @property
     def source_kind(self):
         return self.localized("source_kind")
+
+    @property
+    def statement(self):
+        return self.localized("statement")
+
+    @property
+    def caveat(self):
+        return self.localized("caveat")
+
+    @property
+    def gloss(self):
+        return self.localized("gloss")
 
     @property
     def is_published(self) -> bool:
@@ -167,6 +200,8 @@ class PeerEntry(models.Model):
     experience = models.FloatField()
     partnership = models.FloatField()
     funding = models.FloatField()
+    # The release of the peer statistics that first counted it; empty until then.
+    joined_release = models.PositiveIntegerField(null=True, blank=True)
 
     class Meta:
         verbose_name = _("peer entry")
@@ -176,6 +211,50 @@ class PeerEntry(models.Model):
 
     def __str__(self):
         return f"{self.cluster_id} ({self.cohort})"
+
+
+class PeerDeparture(models.Model):
+    """A diagnostic that left a cohort (withdrawn, or replaced by a newer run): only which
+    groups it was in and when, never its answers, so that the disclosure audit can tell
+    which published figures counted it."""
+
+    cohort = models.CharField(max_length=8, choices=Cohort.choices)
+    cluster_id = models.PositiveBigIntegerField()
+    diagnostic_id = models.PositiveBigIntegerField()
+    sector = models.CharField(max_length=32)
+    governance = models.CharField(max_length=32)
+    country = models.CharField(max_length=2)
+    size_band = models.CharField(max_length=16)
+    joined_release = models.PositiveIntegerField()
+    # The first release without it; empty until the next refresh.
+    left_release = models.PositiveIntegerField(null=True, blank=True)
+    withdrawn = models.BooleanField()
+
+    class Meta:
+        verbose_name = _("peer departure")
+        verbose_name_plural = _("peer departures")
+        indexes = [models.Index(fields=["cohort", "diagnostic_id"])]
+
+    def __str__(self):
+        return f"{self.diagnostic_id} ({self.cohort}, {self.joined_release}-{self.left_release})"
+
+
+class PublishedSegment(models.Model):
+    """The last figure published for a group of peers: the release whose peers it counts,
+    the last release that showed it, and whether it is shown now."""
+
+    cohort = models.CharField(max_length=8, choices=Cohort.choices)
+    segment = models.CharField(max_length=120)
+    computed_release = models.PositiveIntegerField()
+    shown_release = models.PositiveIntegerField()
+    shown = models.BooleanField(default=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["cohort", "segment"],
+                                               name="published_segment_unique")]
+
+    def __str__(self):
+        return f"{self.cohort} {self.segment} ({self.computed_release})"
 
 
 class PeerChoice(models.Model):
@@ -234,6 +313,7 @@ class StatisticsState(models.Model):
     refreshed_at = models.DateTimeField()
     entries = models.PositiveIntegerField()
     min_group = models.PositiveSmallIntegerField()
+    release = models.PositiveIntegerField(default=0)
 
     class Meta:
         verbose_name = _("peer statistics state")

@@ -35,11 +35,12 @@ def study_fields(study: dict) -> dict:
 
 def figure_fields(figure: dict) -> dict:
     """The ReferenceFigure columns of one entry of the data file's "figures"."""
-    bilingual = {"label", "source_kind"}
+    bilingual = {"label", "source_kind", "statement", "caveat", "gloss"}
     fields = {k: v for k, v in figure.items() if k not in bilingual}
-    for name in bilingual:
+    for name in bilingual & set(figure):
         fields[f"{name}_en"] = figure[name]["en"]
         fields[f"{name}_fr"] = figure[name]["fr"]
+    fields["bound"] = fields.get("bound") or ""
     # Through str() so that a JSON float never turns into a long binary fraction.
     fields["share"] = None if figure["share"] is None else Decimal(str(figure["share"]))
     return fields
@@ -55,11 +56,42 @@ def reference_study_load(*, data: dict, apps=global_apps) -> ReferenceStudy:
                                                         defaults=fields)
     present = set(figure_model.objects.filter(study=study)
                   .values_list("question_key", "option_key"))
-    missing = [figure_model(study=study, **figure_fields(f)) for f in data["figures"]
-               if (f["question_key"], f["option_key"]) not in present]
+    columns = {f.name for f in figure_model._meta.concrete_fields}
+    missing = [figure_model(study=study, **_known(figure_fields(f), columns))
+               for f in data["figures"] if (f["question_key"], f["option_key"]) not in present]
     created = figure_model.objects.bulk_create(missing)
     _record_creation(created, apps=apps)
     return study
+
+
+def _known(fields: dict, columns: set[str]) -> dict:
+    """Only the columns the (historical) model has: an early migration loads the file with
+    the columns of its time, a later one fills the rest."""
+    return {k: v for k, v in fields.items() if k in columns}
+
+
+WORDS = ["bound", "rank_to", "statement_en", "statement_fr", "caveat_en", "caveat_fr",
+         "gloss_en", "gloss_fr", "original_wording", "n", "n_source"]
+
+
+@transaction.atomic
+def reference_words_load(*, data: dict, apps=global_apps) -> int:
+    """Give figures loaded before the study's own words existed those words, their bound
+    and the original wording without an English gloss; a figure an administrator already
+    gave a statement or a bound is left alone."""
+    figure_model = apps.get_model("benchmark", "ReferenceFigure")
+    by_key = {(f["question_key"], f["option_key"]): figure_fields(f) for f in data["figures"]}
+    updated = 0
+    for figure in figure_model.objects.filter(study__key=data["study"]["key"], bound="",
+                                              statement_en=""):
+        fields = by_key.get((figure.question_key, figure.option_key))
+        if fields is None:
+            continue
+        for name in WORDS:
+            setattr(figure, name, fields.get(name, getattr(figure, name)))
+        figure.save(update_fields=WORDS)
+        updated += 1
+    return updated
 
 
 def _record_creation(figures, *, apps):

@@ -6,12 +6,12 @@ from dataclasses import dataclass
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from clusterdiag.language import pick_text
-from diagnostic.models import Governance, Sector
+from clusterdiag.language import active_language, pick_text
+from diagnostic.models import GOVERNANCE_HELP, GOVERNANCE_SOURCE, Governance, Sector
 
 from . import charts, scoring
 from .models import Cohort, ReferenceFigure
-from .segments import parse_segment
+from .segments import parse_segment, segment_key
 
 SIZE_BAND_LABELS = [("small", gettext_lazy("fewer than 50 members")),
                     ("medium", gettext_lazy("50 to 149 members")),
@@ -29,23 +29,60 @@ def cohort_name(cohort: str) -> str:
     return _("clusters that used ClusterDiag and agreed to be counted")
 
 
-def figure_text(figure: ReferenceFigure | None) -> str:
-    """The 2007 figure in words; never a number that was not published."""
-    if figure is None or figure.share is None:
-        if figure is not None and figure.rank:
-            return _("not published (ranked %(rank)s among the answers)") % {"rank": figure.rank}
-        return _("not published")
+def ordinal(number: int) -> str:
+    if active_language() == "fr":
+        return "1er" if number == 1 else f"{number}e"
+    suffix = {1: "st", 2: "nd", 3: "rd"}.get(number % 10 if number % 100 not in (11, 12, 13)
+                                              else 0, "th")
+    return f"{number}{suffix}"
+
+
+def rank_text(figure: ReferenceFigure) -> str:
+    """"2nd-3rd" when the source leaves the rank open: never more precise than it is."""
+    if figure.rank_to and figure.rank_to != figure.rank:
+        return f"{ordinal(figure.rank)}–{ordinal(figure.rank_to)}"
+    return ordinal(figure.rank)
+
+
+def figure_text(figure: ReferenceFigure | None, *, asked: bool = True) -> str:
+    """The 2007 figure as the source gives it: a share read as exact, approximate or a
+    bound; a rank without a number; or the gap, said as a gap. Never a number that was
+    not published."""
+    if figure is None:
+        return _("not asked in 2007") if asked else ""
+    if figure.share is None:
+        if figure.rank:
+            return _("share not recovered; ranked %(rank)s among the answers") % {
+                "rank": rank_text(figure)}
+        return _("asked in 2007; share not recovered")
     share = f"{float(figure.share):g} %"
-    return share if figure.is_exact else _("about %(share)s") % {"share": share}
+    words = {
+        ReferenceFigure.Bound.EXACT: "%(share)s",
+        ReferenceFigure.Bound.AT_MOST: _("fewer than %(share)s"),
+        ReferenceFigure.Bound.AT_LEAST: _("more than %(share)s"),
+    }.get(figure.bound, _("about %(share)s"))
+    return words % {"share": share}
 
 
-def figure_source(figure: ReferenceFigure, n: int | None) -> str:
-    kind = _("exact") if figure.is_exact else _("approximate")
-    if figure.original_wording and not figure.is_exact:
-        kind = _("approximate: “%(words)s”") % {"words": figure.original_wording}
-    parts = [kind, figure.source_kind or _("2007 study")]
-    if n:
-        parts.append(f"n = {n}")
+def figure_source(figure: ReferenceFigure) -> str:
+    """How to read the figure and where it comes from: exact / approximate / bound, the
+    source's own words (glossed in the reader's language), the source and its n."""
+    kinds = {ReferenceFigure.Bound.EXACT: _("exact"),
+             ReferenceFigure.Bound.AT_MOST: _("upper bound"),
+             ReferenceFigure.Bound.AT_LEAST: _("lower bound")}
+    parts = []
+    if figure.share is not None:
+        kind = str(kinds.get(figure.bound, _("approximate")))
+        if figure.original_wording:
+            kind += " " + _("(“%(words)s”: %(gloss)s)") % {"words": figure.original_wording,
+                                                         "gloss": figure.gloss}
+        parts.append(kind)
+    elif figure.original_wording:
+        parts.append(_("“%(words)s”: %(gloss)s") % {"words": figure.original_wording,
+                                                     "gloss": figure.gloss})
+    parts.append(figure.source_kind or _("2007 study"))
+    if figure.n:
+        parts.append(f"n = {figure.n}")
     return ", ".join(parts)
 
 
@@ -57,6 +94,7 @@ class OptionRow:
     study_text: str
     study_share: float | None
     study_source: str
+    study_statement: str
     peer_share: float | None
     peer_count: int | None
 
@@ -109,13 +147,17 @@ def question_comparisons(data, peer_n: int | None) -> list[QuestionComparison]:
             peer_share, peer_count = _peer_share(data.shares, question.key, option.key, peer_n)
             row = OptionRow(
                 key=option.key, label=option.label, chosen=option.key in chosen,
-                study_text=figure_text(figure) if question.study_key else "",
-                study_share=float(figure.share) if figure and figure.share is not None else None,
-                study_source=figure_source(figure, figure.n) if figure and figure.share is not None
-                else "",
+                study_text=figure_text(figure, asked=bool(question.study_key)),
+                # Drawn only when it is a share of clusters, exact or approximate: a bound
+                # or a share of something else is no bar beside the peers' shares.
+                study_share=float(figure.share) if figure and figure.share is not None
+                and figure.bound in _DRAWN and not figure.caveat else None,
+                study_source=figure_source(figure) if figure else "",
+                study_statement=" ".join(t for t in (figure.statement, figure.caveat) if t)
+                if figure else "",
                 peer_share=peer_share, peer_count=peer_count)
             rows.append(row)
-            if row.chosen and figure is not None:
+            if row.chosen and question.study_key:
                 sentences.append(_sentence(row, figure, peer_share, peer_n, peer_label))
         if not question.study_key and peer_n is None:
             continue
@@ -130,14 +172,35 @@ def question_comparisons(data, peer_n: int | None) -> list[QuestionComparison]:
     return comparisons
 
 
+def governance_types() -> dict:
+    return {"source": GOVERNANCE_SOURCE,
+            "types": [(label, GOVERNANCE_HELP[value]) for value, label in Governance.choices]}
+
+
+def study_figure_rows(figures, study_questions: dict[str, str]) -> list[dict]:
+    """The study's figures for /method/, each under its question's label, in the same
+    words as on the results page."""
+    return [{"key": f.option_key, "question": study_questions.get(f.question_key, ""),
+             "label": f.label, "text": figure_text(f), "statement": f.statement,
+             "caveat": f.caveat, "source": figure_source(f), "url": f.source_url}
+            for f in figures]
+
+
+_DRAWN = {ReferenceFigure.Bound.EXACT, ReferenceFigure.Bound.ABOUT}
+
+
 def _sentence(row, figure, peer_share, peer_n, peer_label) -> str:
-    if figure.share is None:
-        text = _("You chose “%(answer)s”; the 2007 study's share for this answer was not "
-                 "published.") % {"answer": row.label}
+    """What the study said next to the answer chosen, in its own words."""
+    if figure is None:
+        text = _("You chose “%(answer)s”; the 2007 study did not ask about this answer.") % {
+            "answer": row.label}
+    elif figure.share is None and not figure.statement:
+        text = _("You chose “%(answer)s”; the 2007 study asked, but its figure for this "
+                 "answer was not recovered.") % {"answer": row.label}
     else:
-        text = _("You chose “%(answer)s”; %(share)s of the surveyed clusters did "
-                 "(%(source)s).") % {"answer": row.label, "share": figure_text(figure),
-                                     "source": figure_source(figure, figure.n)}
+        text = _("You chose “%(answer)s”. The 2007 study: %(statement)s (%(figure)s; "
+                 "%(source)s)") % {"answer": row.label, "statement": row.study_statement,
+                                   "figure": row.study_text, "source": row.study_source}
     if peer_share is not None:
         text += " " + _("Among peers, %(share)s %% did (%(who)s, n = %(n)s).") % {
             "share": f"{peer_share:g}", "who": peer_label, "n": peer_n}
@@ -163,6 +226,56 @@ def strongest_and_weakest(dimensions: list[dict], count: int = 3) -> tuple[list,
     ranked = sorted(dimensions, key=gap, reverse=True)
     count = min(count, len(ranked) // 2)
     return ranked[:count], list(reversed(ranked[-count:])) if count else []
+
+
+# The 2007 findings, in words, with their source and year (reference/study-2007.md, S0):
+# the study published no values for either view, and how its indicator was built is unknown.
+VIEW_FINDINGS = {
+    "sector": gettext_lazy(
+        "2007 study (VDI/VDE-IT, 2007), sector indicator: “mobility/transportation and "
+        "life-science clusters tend to be more internationalised than the other sectors”. "
+        "It published no value per sector, nor how its indicator was built."),
+    "governance": gettext_lazy(
+        "2007 study (VDI/VDE-IT, 2007), governance indicator: the three governance types, "
+        "after Markusen (1996), were placed on the same scale from not to highly "
+        "internationalised; which type scored higher was not recovered."),
+}
+VIEW_TITLES = {"sector": gettext_lazy("Internationalisation by sector"),
+               "governance": gettext_lazy("Internationalisation by governance type")}
+
+
+def group_views(data, own: float) -> list[dict]:
+    """The study's two views for all peers: ClusterDiag's index by sector and by governance
+    type, from the published groups only (the same audited figures as everywhere)."""
+    views = []
+    for attribute, choices in (("sector", Sector.choices), ("governance", Governance.choices)):
+        rows = []
+        for value, label in choices:
+            segment = segment_key(**{attribute: value})
+            group = data.groups.get(segment)
+            is_own = segment == data.own_segments[attribute]
+            if group is None:
+                rows.append(charts.GroupRow(label=str(label), is_own=is_own))
+                continue
+            q1, median, q3 = scoring.quartiles(group.cuts["overall"])
+            rows.append(charts.GroupRow(label=f"{label} (n = {group.n})", is_own=is_own,
+                                        n=group.n, q1=q1, median=median, q3=q3))
+        own_row = next((r for r in rows if r.is_own), None)
+        if own_row is not None and own_row.median is not None:
+            sentence = _("Your index is %(own)s; the median of your group (%(group)s) is "
+                         "%(median)s.") % {"own": f"{own:.0f}", "group": own_row.label,
+                                           "median": f"{own_row.median:.0f}"}
+        else:
+            sentence = _("Your index is %(own)s; your own group shows no peer figure (too "
+                         "few clusters, or hidden so that no small group can be worked "
+                         "out).") % {"own": f"{own:.0f}"}
+        shown = [r for r in rows if r.median is not None]
+        views.append({
+            "key": attribute, "title": VIEW_TITLES[attribute],
+            "finding": VIEW_FINDINGS[attribute], "sentence": sentence, "rows": rows,
+            "chart": charts.group_view_chart(rows=rows, own=own, own_name=_("your cluster"))
+            if shown else None})
+    return views
 
 
 def build(data) -> dict:
@@ -206,4 +319,5 @@ def build(data) -> dict:
         "position_rows": rows, "radar": radar, "position": position,
         "comparisons": question_comparisons(data, chosen.n if chosen else None),
         "study": data.study, "state": data.state,
+        "views": group_views(data, score.overall),
     }

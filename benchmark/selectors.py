@@ -9,7 +9,16 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from clusterdiag.language import pick_text
-from diagnostic.models import Answer, Cluster, Diagnostic, Option, Question, QuestionnaireVersion
+from diagnostic.models import (
+    Answer,
+    Cluster,
+    Diagnostic,
+    Governance,
+    Option,
+    Question,
+    QuestionnaireVersion,
+    Sector,
+)
 
 from . import markets, scoring
 from .models import (
@@ -20,6 +29,7 @@ from .models import (
     SegmentDistribution,
     SegmentShare,
     StatisticsState,
+    min_group_size,
 )
 from .reference import figures_by_option
 from .segments import segment_key
@@ -66,6 +76,11 @@ def own_attributes(diagnostic: Diagnostic) -> dict[str, str]:
             "country": profile.get("country", ""), "size": scoring.size_band(members)}
 
 
+def view_segments() -> list[str]:
+    return [segment_key(sector=v) for v in Sector.values] + [
+        segment_key(governance=v) for v in Governance.values]
+
+
 def cohort_for(diagnostic: Diagnostic) -> str:
     return Cohort.DEMO if diagnostic.cluster.is_demo else Cohort.LIVE
 
@@ -79,7 +94,8 @@ def results_data(diagnostic: Diagnostic, *, filters: dict[str, str]) -> ResultsD
         "governance": segment_key(governance=attrs["governance"]),
     }
     chosen = segment_key(**filters)
-    wanted = {*own_segments.values(), chosen}
+    # Every sector and governance type too, for the study's two views: the same query.
+    wanted = {*own_segments.values(), chosen, *view_segments()}
     groups: dict[str, PeerGroup] = {}
     for row in SegmentDistribution.objects.filter(cohort=cohort, segment__in=wanted):
         group = groups.setdefault(row.segment, PeerGroup(row.segment, row.n, {}))
@@ -155,7 +171,13 @@ def method_page_data() -> dict:
     study = ReferenceStudy.objects.filter(key=STUDY_KEY).first()
     figures = list(ReferenceFigure.objects.filter(study__key=STUDY_KEY)
                    .order_by("question_key", "rank", "option_key")) if study else []
+    # The study's questions by their questionnaire labels, never by raw keys.
+    study_questions = {}
+    if version is not None:
+        study_questions = {q.study_key: q.label for q in Question.objects.filter(
+            section__version=version).exclude(study_key="")}
     context = {"method": method, "study": study, "figures": figures,
+               "study_questions": study_questions, "min_group": min_group_size(),
                "answer_uses": answer_uses(list(questions.values()),
                                           method.definition if method else None),
                "version": version, "market_weights": markets.WEIGHTS,

@@ -7,19 +7,21 @@ from django.utils import timezone
 from clusterdiag.queue import send_task_on_commit
 from diagnostic.models import Answer, Cluster, Diagnostic, Question
 
-from . import scoring
+from . import disclosure, scoring
 from .models import (
     Cohort,
     DiagnosticScore,
     PeerChoice,
+    PeerDeparture,
     PeerEntry,
+    PublishedSegment,
     ScoringMethod,
     SegmentDistribution,
     SegmentShare,
     StatisticsState,
     min_group_size,
 )
-from .segments import ATTRIBUTES, grouping_sets, segment_key, suppressed_segments
+from .segments import ATTRIBUTES, grouping_sets, segment_key
 
 # Target countries too: the shortlist shows how many published peers target a country.
 CHOICE_KINDS = [Question.Kind.SINGLE, Question.Kind.MULTIPLE, Question.Kind.COUNTRIES]
@@ -59,16 +61,49 @@ def _cohort_of(cluster: Cluster, diagnostic: Diagnostic) -> str | None:
     return Cohort.LIVE if diagnostic.benchmark_consent else None
 
 
+def _departure(entry: PeerEntry, *, withdrawn: bool) -> PeerDeparture | None:
+    """Remember which groups a leaving entry was counted in (never its answers). An entry
+    that no release counted yet leaves nothing to remember."""
+    if entry.joined_release is None:
+        return None
+    return PeerDeparture.objects.create(
+        cohort=entry.cohort, cluster_id=entry.cluster_id, diagnostic_id=entry.diagnostic_id,
+        sector=entry.sector, governance=entry.governance, country=entry.country,
+        size_band=entry.size_band, joined_release=entry.joined_release, withdrawn=withdrawn)
+
+
+def _take_down(entry: PeerEntry) -> None:
+    """A withdrawal takes effect at once: every published group that counted the entry
+    goes, until a refresh can publish it again under the rules of the audit."""
+    cell = (entry.sector, entry.governance, entry.country, entry.size_band)
+    segments = disclosure.withdrawal_segments(cell)
+    SegmentDistribution.objects.filter(cohort=entry.cohort, segment__in=segments).delete()
+    SegmentShare.objects.filter(cohort=entry.cohort, segment__in=segments).delete()
+    PublishedSegment.objects.filter(cohort=entry.cohort, segment__in=segments).update(
+        shown=False)
+    # A new date renews the cached results pages, which must not show those groups either.
+    StatisticsState.objects.filter(cohort=entry.cohort).update(refreshed_at=timezone.now())
+
+
 @transaction.atomic
 def peer_entry_sync(*, cluster: Cluster) -> PeerEntry | None:
     """Make the cluster's place in its cohort match its latest submitted diagnostic and
     that diagnostic's consent (demo clusters only ever go to the demo cohort)."""
-    PeerEntry.objects.filter(cluster=cluster).delete()
     latest = (cluster.diagnostics.submitted().select_related("score")
               .order_by("-run").first())
-    if latest is None or not hasattr(latest, "score"):
-        return None
-    cohort = _cohort_of(cluster, latest)
+    cohort = None
+    if latest is not None and hasattr(latest, "score"):
+        cohort = _cohort_of(cluster, latest)
+    old = PeerEntry.objects.filter(cluster=cluster).first()
+    if old is not None:
+        if (cohort is not None and old.diagnostic_id == latest.pk and old.cohort == cohort
+                and old.overall == latest.score.overall):
+            return old  # nothing changed: the same unit stays
+        withdrawn = cohort is None
+        _departure(old, withdrawn=withdrawn)
+        if withdrawn:
+            _take_down(old)
+        old.delete()
     if cohort is None:
         return None
     profile = latest.profile
@@ -126,20 +161,6 @@ def _key(row_attrs: dict) -> str:
     return segment_key(**{a: row_attrs[a] for a in ATTRIBUTES if a in row_attrs})
 
 
-def _segment_counts(cohort: str) -> dict[str, int]:
-    entries = PeerEntry.objects.filter(cohort=cohort)
-    counts = {}
-    total = entries.count()
-    if total:
-        counts[segment_key()] = total
-    for attrs in grouping_sets()[1:]:  # the empty grouping set is the total above
-        fields = [_COLUMNS[a] for a in attrs]
-        rows = entries.values(*fields).annotate(n=Count("id"))
-        for row in rows:
-            counts[_key({a: row[_COLUMNS[a]] for a in attrs})] = row["n"]
-    return counts
-
-
 def _cut_points(cohort: str, attrs: tuple, min_group: int):
     """Discrete percentiles of every score per group, with window functions and integer
     arithmetic: the same exact result on PostgreSQL and SQLite (percentile_disc with
@@ -194,35 +215,114 @@ def _shares(cohort: str, shown: set[str]):
                 yield key, row["question_key"], row["option_key"], row["count"]
 
 
-@transaction.atomic
+_UNITS_SQL = f"""
+SELECT sector, governance, country, size_band, joined_release, COUNT(*)
+FROM {_TABLE} e WHERE cohort = %s AND NOT EXISTS (
+  SELECT 1 FROM {PeerDeparture._meta.db_table} d
+  WHERE d.cohort = e.cohort AND d.cluster_id = e.cluster_id)
+GROUP BY sector, governance, country, size_band, joined_release
+"""  # noqa: S608 - fixed names
+
+
+def _units(cohort: str, release: int) -> list[disclosure.Units]:
+    """The units of the cohort with their history, for the audit: entries of clusters that
+    never left in groups (one query), the few with a past one by one."""
+    units = []
+    with connection.cursor() as cursor:
+        cursor.execute(_UNITS_SQL, [cohort])
+        for sector, governance, country, size, joined, count in cursor.fetchall():
+            units.append(disclosure.Units((sector, governance, country, size),
+                                          ((joined or release, None),), count))
+    spans: dict[int, list] = {}
+    cells: dict[int, tuple] = {}
+    clusters: dict[int, int] = {}
+    withdrawn: dict[int, bool] = {}
+    for d in PeerDeparture.objects.filter(cohort=cohort):
+        spans.setdefault(d.diagnostic_id, []).append((d.joined_release,
+                                                      d.left_release or release))
+        cells[d.diagnostic_id] = (d.sector, d.governance, d.country, d.size_band)
+        clusters[d.diagnostic_id] = d.cluster_id
+        withdrawn[d.diagnostic_id] = d.withdrawn
+    for e in PeerEntry.objects.filter(cohort=cohort, cluster_id__in=set(clusters.values())):
+        spans.setdefault(e.diagnostic_id, []).append((e.joined_release or release, None))
+        cells[e.diagnostic_id] = (e.sector, e.governance, e.country, e.size_band)
+        clusters[e.diagnostic_id] = e.cluster_id
+        withdrawn[e.diagnostic_id] = False  # counted again: its team agreed again
+    for diagnostic_id, unit_spans in spans.items():
+        units.append(disclosure.Units(cells[diagnostic_id], tuple(sorted(unit_spans)), 1,
+                                      clusters[diagnostic_id], withdrawn[diagnostic_id]))
+    return units
+
+
 def statistics_refresh(*, cohort: str) -> StatisticsState:
-    """Recompute the published peer statistics of a cohort, in the database, and replace
-    the old ones in one transaction: readers see either the old or the new figures."""
+    """See _statistics_refresh. Every query of a refresh of its own reads the same snapshot,
+    so that the audit and the figures count the same peers while submissions go on (inside
+    a caller's transaction, that transaction decides)."""
+    outermost = not connection.in_atomic_block
+    with transaction.atomic():
+        if outermost and connection.vendor == "postgresql":
+            with connection.cursor() as cursor:
+                cursor.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ")
+        return _statistics_refresh(cohort=cohort)
+
+
+def _statistics_refresh(*, cohort: str) -> StatisticsState:
+    """Publish a new release of the peer statistics of a cohort: decide which figure every
+    group shows (benchmark.disclosure: the rules across releases and the audit), compute the
+    new ones in the database, and replace the old ones in one transaction: readers see
+    either the old or the new release."""
     started = timezone.now()
     min_group = min_group_size()
-    counts = _segment_counts(cohort)
-    hidden = suppressed_segments(counts, min_group)
-    shown = set(counts) - hidden
+    state = StatisticsState.objects.filter(cohort=cohort).first()
+    release = (state.release if state else 0) + 1
+    previous = {p.segment: disclosure.Shown(p.computed_release, p.shown_release, p.shown)
+                for p in PublishedSegment.objects.filter(cohort=cohort)}
+    units = _units(cohort, release)
+    plan = disclosure.plan_release(units=units, previous=previous, release=release,
+                                   min_group=min_group)
+    counts: dict[str, int] = {}
+    for unit in units:
+        if unit.present(release):
+            for key in disclosure.cell_segments(unit.cell):
+                counts[key] = counts.get(key, 0) + unit.count
     distributions = [
         SegmentDistribution(cohort=cohort, segment=key, dimension=score, n=n,
                             cut_points=[float(v) for v in cuts[score]])
-        for key, n, cuts in cut_points_in_database(cohort, min_group) if key in shown
+        for key, n, cuts in cut_points_in_database(cohort, min_group) if key in plan.new
         for score in scoring.SCORES
     ]
     shares = [SegmentShare(cohort=cohort, segment=key, question_key=q, option_key=o,
                            n=counts[key], count=c)
-              for key, q, o, c in _shares(cohort, shown)]
-    SegmentDistribution.objects.filter(cohort=cohort).delete()
-    SegmentShare.objects.filter(cohort=cohort).delete()
+              for key, q, o, c in _shares(cohort, plan.new)]
+    # Kept figures stay as they are; every other one goes.
+    kept = [s for s, r in plan.figures.items() if s not in plan.new]
+    SegmentDistribution.objects.filter(cohort=cohort).exclude(segment__in=kept).delete()
+    SegmentShare.objects.filter(cohort=cohort).exclude(segment__in=kept).delete()
     SegmentDistribution.objects.bulk_create(distributions, batch_size=2000)
     SegmentShare.objects.bulk_create(shares, batch_size=5000)
+    _record_release(cohort, previous, plan, release)
+    PeerEntry.objects.filter(cohort=cohort, joined_release=None).update(joined_release=release)
+    PeerDeparture.objects.filter(cohort=cohort, left_release=None).update(left_release=release)
     state, _created = StatisticsState.objects.update_or_create(
         # The start: every change committed before it is in these figures.
         cohort=cohort, defaults={"refreshed_at": started,
                                  "entries": counts.get(segment_key(), 0),
-                                 "min_group": min_group})
+                                 "min_group": min_group, "release": release})
     return state
 
+
+def _record_release(cohort: str, previous: dict, plan, release: int) -> None:
+    rows = []
+    for segment, last in previous.items():
+        if segment not in plan.figures:
+            rows.append(PublishedSegment(cohort=cohort, segment=segment,
+                                         computed_release=last.computed,
+                                         shown_release=last.shown_in, shown=False))
+    for segment, computed in plan.figures.items():
+        rows.append(PublishedSegment(cohort=cohort, segment=segment, computed_release=computed,
+                                     shown_release=release, shown=True))
+    PublishedSegment.objects.filter(cohort=cohort).delete()
+    PublishedSegment.objects.bulk_create(rows, batch_size=5000)
 
 
 def statistics_refresh_needed(*, cohort: str, requested_at) -> bool:

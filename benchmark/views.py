@@ -70,4 +70,8 @@ def diagnostic_consent(request, pk):
 
 
 def method(request):
-    return render(request, "benchmark/method.html", selectors.method_page_data())
+    context = selectors.method_page_data()
+    context["figure_rows"] = results.study_figure_rows(context["figures"],
+                                                       context["study_questions"])
+    context["governance"] = results.governance_types()
+    return render(request, "benchmark/method.html", context)

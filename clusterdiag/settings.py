@@ -312,8 +312,10 @@ CACHES = {
 }
 
 # --- Benchmark ----------------------------------------------------------------------------
-# A group of peers smaller than this shows no figure at all.
-PEER_MIN_GROUP = env_int("PEER_MIN_GROUP", 5, minimum=3)
+# A group of peers smaller than this shows no figure at all, nor can any combination of
+# published figures single out fewer clusters (benchmark/disclosure.py). Below 5 only for
+# development: the consent text promises the configured value.
+PEER_MIN_GROUP = env_int("PEER_MIN_GROUP", 5, minimum=3 if DEBUG else 5)
 
 # --- Forms ----------------------------------------------------------------------------------
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"

@@ -5,6 +5,7 @@ works: a step can always be saved, and required answers are checked at submissio
 from decimal import Decimal
 
 from django import forms
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
@@ -12,7 +13,14 @@ from django_countries import countries
 
 from clusterdiag.widgets import CountrySelect, CountrySelectMultiple
 
-from .models import GOVERNANCE_HELP, Cluster, FacilitationOffer, Governance, Question
+from .models import (
+    GOVERNANCE_HELP,
+    GOVERNANCE_SOURCE,
+    Cluster,
+    FacilitationOffer,
+    Governance,
+    Question,
+)
 
 MAX_TEXT_LENGTH = 5000
 NUMBER_FIELD = {"max_digits": 14, "decimal_places": 2}
@@ -35,6 +43,7 @@ class ClusterProfileForm(forms.ModelForm):
         self.fields["governance"].choices = [
             (value, f"{label}: {GOVERNANCE_HELP[value]}") for value, label in Governance.choices
         ]
+        self.fields["governance"].help_text = GOVERNANCE_SOURCE
 
     def clean(self):
         cleaned = super().clean()
@@ -217,9 +226,17 @@ def build_rows_formset(question: Question, *, data=None, initial=None, language=
 
 
 class SubmitForm(forms.Form):
+    # Opt-in: never ticked in advance.
     benchmark_consent = forms.BooleanField(
         label=_("Include this diagnostic, anonymously, in the peer benchmark"),
-        help_text=_("Peer clusters then see statistics that count your answers, never your "
-                    "cluster's name, and only for groups of at least five clusters. You can "
-                    "withdraw later."),
-        required=False, initial=True)
+        required=False, initial=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # The minimum actually configured, read when the form is built.
+        self.fields["benchmark_consent"].help_text = _(
+            "Peer clusters then see statistics that count your answers, never your "
+            "cluster's name, and only for groups of at least %(min)s clusters; no "
+            "combination of the published figures singles out fewer. You can withdraw "
+            "later: the groups that counted you are taken down at once.") % {
+                "min": settings.PEER_MIN_GROUP}

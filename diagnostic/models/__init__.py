@@ -3,6 +3,7 @@
 
 from .clusters import (  # noqa: F401
     GOVERNANCE_HELP,
+    GOVERNANCE_SOURCE,
     Cluster,
     ClusterQuerySet,
     ClusterScopedQuerySet,

@@ -37,6 +37,12 @@ class Governance(models.TextChoices):
     BOTTOM_UP = "bottom_up", _("Bottom-up")
 
 
+# The three types are the 2007 study's, which cites Markusen (1996); the one-line
+# explanations are ours, and say so wherever they are shown.
+GOVERNANCE_SOURCE = _(
+    "The three types are those of the 2007 study, which adapts the typology of industrial "
+    "districts of A. Markusen, “Sticky Places in Slippery Space”, Economic Geography 72(3), "
+    "1996. The short explanations are ClusterDiag's own, not the study's.")
 GOVERNANCE_HELP = {
     Governance.TOP_DOWN_INTERNAL: _(
         "Set up and steered from above, mainly by the cluster's own leading members "

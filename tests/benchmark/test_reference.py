@@ -52,7 +52,8 @@ UNPUBLISHED = {
 
 FIGURE_COLUMNS = ["question_key", "option_key", "label_en", "label_fr", "share", "is_exact",
                   "original_wording", "rank", "n", "n_source", "source_url", "source_kind_en",
-                  "source_kind_fr", "evidence", "note"]
+                  "source_kind_fr", "evidence", "note", "bound", "rank_to", "statement_en",
+                  "statement_fr", "caveat_en", "caveat_fr", "gloss_en", "gloss_fr"]
 
 
 def figures():
@@ -88,11 +89,18 @@ def test_unpublished_figures_are_exactly_those_not_recovered():
 def test_approximate_figures_keep_the_sources_wording_and_others_have_none():
     wordings = dict(figures().values_list("option_key", "original_wording"))
 
-    assert wordings["q3_trust"] == "jeweils ein Fünftel (one fifth each)"
-    assert wordings["q4_contact_networks"] == "ein knappes Drittel (just under a third)"
-    assert all(wordings[o] for (_q, o), (_s, exact) in KNOWN_SHARES.items() if not exact)
+    glosses = dict(figures().values_list("option_key", "gloss_fr"))
+
+    # The German words alone: their gloss is in the reader's language, apart.
+    assert wordings["q3_trust"] == "jeweils ein Fünftel"
+    assert glosses["q3_trust"] == "un cinquième chacun"
+    assert wordings["q4_contact_networks"] == "ein knappes Drittel"
+    assert all(wordings[o] and glosses[o]
+               for (_q, o), (_s, exact) in KNOWN_SHARES.items() if not exact)
     assert [o for (_q, o), (_s, exact) in KNOWN_SHARES.items() if exact and wordings[o]] == []
-    assert [o for _q, o in UNPUBLISHED if wordings[o]] == []
+    # Without a share, only the ranked motives quote the press report.
+    assert sorted(o for _q, o in UNPUBLISHED if wordings[o]) == [
+        "q1_exchange", "q1_market_position", "q1_new_knowhow", "q1_new_markets"]
 
 
 def test_every_figure_names_its_source():
@@ -115,7 +123,8 @@ def test_every_question_has_the_n_of_the_study():
     for question_key, n in figures().values_list("question_key", "n"):
         ns.setdefault(question_key, set()).add(n)
 
-    assert ns == {"Q1_motives": {89}, "Q2_responsibility": {89}, "Q3_barriers": {88},
+    # Language and distance: "of cases", with no n of clusters.
+    assert ns == {"Q1_motives": {89}, "Q2_responsibility": {89}, "Q3_barriers": {88, None},
                   "Q4_strategies": {85}, "Q7_funding_sources": {88},
                   "Q8_ambition_scope": {None}, "Q9_achievements_3y": {None}}
 
@@ -260,6 +269,8 @@ def test_admin_refuses_a_share_without_saying_whether_it_is_exact(admin_client):
 
     assert response.status_code == 200
     assert response.context["adminform"].form.errors == {
-        "is_exact": ["Say whether this share is exact or approximate."]}
+        "is_exact": ["Say whether this share is exact or approximate."],
+        "bound": ["A share needs its reading (exact, approximate or a bound); without a share, "
+                  "leave it empty."]}
     figure.refresh_from_db()
     assert figure.share is None

@@ -6,9 +6,10 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from benchmark import services
-from benchmark.models import Cohort, PeerEntry
+from benchmark.models import Cohort, PeerEntry, SegmentDistribution
+from benchmark.segments import segment_key
 from diagnostic import services as diagnostic_services
-from diagnostic.models import Answer
+from diagnostic.models import Answer, Governance, Sector
 from tests.benchmark.test_statistics import seed_entries
 from tests.factories import (
     ClusterFactory,
@@ -61,11 +62,12 @@ def test_results_compare_a_named_barrier_with_the_2007_study(client, submitted):
 
     comparison = next(c for c in response.context["comparisons"] if c.key == "expected_barriers")
     assert comparison.sentences[0] == (
-        "You chose “Lack of trust between partners”; about 20 % of the surveyed clusters did "
-        "(approximate: “jeweils ein Fünftel (one fifth each)”, press report of the 2007 study "
-        "(cio.de, page 2), n = 88).")
+        "You chose “Lack of trust between partners”. The 2007 study: Lack of mutual trust and "
+        "conflicts of interest between competitors are the most frequent barriers, each named "
+        "by one fifth of the network managers. (about 20 %; approximate (“jeweils ein "
+        "Fünftel”: one fifth each), press report of the 2007 study (cio.de, page 2), n = 88)")
     other = next(r for r in comparison.rows if r.key == "q3_other")
-    assert other.study_share is None and other.study_text == "not published"
+    assert other.study_share is None and other.study_text == "not asked in 2007"
 
 
 def test_unpublished_study_figures_are_never_shown_as_numbers(client, submitted):
@@ -74,7 +76,8 @@ def test_unpublished_study_figures_are_never_shown_as_numbers(client, submitted)
     response = _results(client, submitted)
 
     funding = next(c for c in response.context["comparisons"] if c.key == "funding_sources")
-    assert {r.study_text for r in funding.rows} == {"not published"}
+    assert {r.study_text for r in funding.rows} <= {"asked in 2007; share not recovered",
+                                                    "not asked in 2007"}
     assert all(r.study_share is None for r in funding.rows)
     assert funding.chart["data"] == []  # no bar is drawn for unknown figures (and no peers)
 
@@ -201,7 +204,7 @@ def test_method_page_is_public_and_bilingual(client):
     assert "ClusterDiag internationalisation index, version 2026.1" in english.text
     assert "did not publish" in english.text or "not the 2007 study" in english.text
     assert "Indicateur d'internationalisation ClusterDiag" in html.unescape(french.text)
-    assert english.text.count("not published") >= 10
+    assert english.text.count("not recovered") >= 10
     assert 'data-figure="q2_board"' in english.text
     assert "44 %" in english.text
 
@@ -218,7 +221,7 @@ def test_the_heavy_part_is_rendered_once_and_renewed_after_a_refresh(client, sub
     with CaptureQueriesContext(connection) as second:
         second_page = client.get(url)
     second_count = len(second.captured_queries)
-    PeerEntry.objects.filter(pk__in=PeerEntry.objects.values("pk")[:4]).delete()
+    seed_entries(5, seed=32)  # five joined: enough for the groups to change
     services.statistics_refresh(cohort=Cohort.LIVE)
     after_refresh = client.get(url)
 
@@ -227,3 +230,66 @@ def test_the_heavy_part_is_rendered_once_and_renewed_after_a_refresh(client, sub
     assert second_count <= 7
     assert "n = 10" in first_page.text
     assert "n = 10" not in after_refresh.text
+    assert "n = 15" in after_refresh.text
+
+
+@pytest.mark.parametrize(("language", "words"), [
+    ("en", "no set of fewer than 6 clusters"), ("fr", "moins de 6 clusters")])
+def test_the_method_page_states_the_promise_with_the_configured_minimum(client, settings,
+                                                                          language, words):
+    settings.PEER_MIN_GROUP = 6
+
+    response = client.get(reverse("benchmark:method"), HTTP_ACCEPT_LANGUAGE=language)
+
+    assert 'data-testid="disclosure-promise"' in response.text
+    assert words in response.text
+
+
+def test_the_sector_and_governance_views_show_the_audited_groups_and_mark_your_own(
+        client, submitted):
+    seed_entries(40, seed=5)
+    services.statistics_refresh(cohort=Cohort.LIVE)
+    client.force_login(submitted.manager)
+
+    response = _results(client, submitted)
+
+    views = {v["key"]: v for v in response.context["views"]}
+    published = set(SegmentDistribution.objects.filter(dimension="overall")
+                    .values_list("segment", flat=True))
+    for key, values in (("sector", Sector.values), ("governance", Governance.values)):
+        rows = views[key]["rows"]
+        assert len(rows) == len(values)
+        for value, row in zip(values, rows, strict=True):
+            assert (row.median is not None) == (segment_key(**{key: value}) in published)
+        assert sum(r.is_own for r in rows) == 1
+        assert any(r.median is not None for r in rows)
+    assert "(VDI/VDE-IT, 2007)" in views["sector"]["finding"]
+    assert "life-science" in views["sector"]["finding"]
+    assert "Markusen (1996)" in views["governance"]["finding"]
+    assert 'data-view="sector"' in response.text and 'data-view="governance"' in response.text
+    assert 'data-own="true"' in response.text
+    assert views["sector"]["chart"]["data"][-1]["marker"]["symbol"] == "diamond"
+
+
+def test_the_views_in_french(client, submitted):
+    submitted.manager.language = "fr"
+    submitted.manager.save()
+    client.force_login(submitted.manager)
+
+    text = html.unescape(_results(client, submitted).text)
+
+    assert "Internationalisation par secteur" in text
+    assert "Sciences de la Vie" in text
+
+
+def test_a_withdrawal_renews_the_cached_page_at_once(client, submitted):
+    seed_entries(10, seed=51)
+    services.statistics_refresh(cohort=Cohort.LIVE)
+    client.force_login(submitted.manager)
+    before = _results(client, submitted).context["body"]
+    assert "n = 11" in before
+
+    services.consent_set(diagnostic=submitted.diagnostic, consent=False)
+    after = _results(client, submitted).context["body"]
+
+    assert "n = 11" not in after

@@ -12,7 +12,9 @@ from benchmark.models import (
     Cohort,
     DiagnosticScore,
     PeerChoice,
+    PeerDeparture,
     PeerEntry,
+    PublishedSegment,
     SegmentDistribution,
     SegmentShare,
 )
@@ -243,3 +245,71 @@ def test_submitting_refreshes_the_peer_statistics_through_the_real_worker(
     assert StatisticsState.objects.get(cohort="live").entries == 6
     assert SegmentDistribution.objects.get(cohort="live", segment=segment_key(),
                                            dimension="overall").n == 6
+
+
+def _cohort(cells):
+    entries = seed_entries(len(cells), seed=41)
+    for entry, (sector, size) in zip(entries, cells, strict=True):
+        PeerEntry.objects.filter(pk=entry.pk).update(sector=sector, size_band=size,
+                                                     governance="bottom_up", country="FR")
+    return entries
+
+
+def _published():
+    return set(SegmentDistribution.objects.values_list("segment", flat=True))
+
+
+def test_the_refresh_never_publishes_a_total_and_all_but_one_of_its_parts():
+    """The issue's counter-example: 10 in ICT, 1 in health, 1 in mobility."""
+    _cohort([("ict", "small")] * 10 + [("health", "small"), ("mobility", "small")])
+
+    services.statistics_refresh(cohort=Cohort.LIVE)
+
+    published = _published()
+    assert not {segment_key(), segment_key(sector="ict")} <= published
+    assert segment_key() in published  # the finer group goes first
+    assert set(SegmentShare.objects.values_list("segment", flat=True)) <= published
+
+
+def test_the_refresh_closes_the_bridge_across_two_filters():
+    """31 peers: energy 6 (4 medium), medium 29; the 4 are never 2 + 14 - 15 away."""
+    _cohort([("energy", "medium")] * 4 + [("energy", "small")] * 2 + [("ict", "medium")] * 25)
+
+    services.statistics_refresh(cohort=Cohort.LIVE)
+
+    assert not {segment_key(), segment_key(sector="energy"),
+                segment_key(size="medium")} <= _published()
+
+
+def test_a_withdrawal_takes_the_groups_down_at_once_and_never_shows_as_a_difference_of_one():
+    entries = _cohort([("ict", "small")] * 11)
+    services.statistics_refresh(cohort=Cohort.LIVE)
+    assert SegmentDistribution.objects.filter(segment=segment_key()).first().n == 11
+
+    # Its diagnostic is no longer counted (not scored: as good as a withdrawal).
+    services.peer_entry_sync(cluster=entries[0].cluster)
+
+    assert segment_key() not in _published()  # at once, before any refresh
+    assert not SegmentShare.objects.filter(segment=segment_key()).exists()
+    departure = PeerDeparture.objects.get()
+    assert departure.withdrawn and departure.joined_release == 1
+    services.statistics_refresh(cohort=Cohort.LIVE)
+    assert segment_key() not in _published()  # 10 = 11 - 1 would give it away
+    for entry in entries[1:5]:
+        services.peer_entry_sync(cluster=entry.cluster)
+    services.statistics_refresh(cohort=Cohort.LIVE)
+    assert SegmentDistribution.objects.filter(segment=segment_key()).first().n == 6
+    assert PublishedSegment.objects.get(segment=segment_key()).computed_release == 3
+
+
+def test_fewer_than_five_new_peers_leave_the_published_figures_as_they_were():
+    _cohort([("ict", "small")] * 8)
+    services.statistics_refresh(cohort=Cohort.LIVE)
+    before = {(d.segment, d.dimension): d.cut_points for d in SegmentDistribution.objects.all()}
+
+    seed_entries(4, seed=43)
+    services.statistics_refresh(cohort=Cohort.LIVE)
+
+    after = {(d.segment, d.dimension): d.cut_points for d in SegmentDistribution.objects.all()}
+    assert after == before
+    assert SegmentDistribution.objects.filter(segment=segment_key()).first().n == 8

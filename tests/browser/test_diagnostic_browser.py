@@ -119,12 +119,21 @@ def test_fill_in_french_leave_halfway_resume_and_submit(live_server, page, brows
     expect(page.get_by_text("9 sections sur 9 complètes")).to_be_visible()
     # In the order the person picked them (the picker posts its tags in that order).
     expect(page.locator("[data-answer=target_countries]")).to_have_text("Suède, Finlande")
+    consent = page.get_by_label("Inclure ce diagnostic, de façon anonyme, dans le benchmark "
+                                "des pairs")
+    expect(consent).not_to_be_checked()  # opt-in: never ticked in advance
+    expect(page.get_by_text("au moins 5 clusters")).to_be_visible()
+    consent.check()
     page.get_by_role("button", name="Soumettre et verrouiller").click()
 
     expect(page.get_by_text("Le diagnostic est soumis et verrouillé")).to_be_visible()
     expect(page.get_by_role("heading", name="Indicateur d'internationalisation")).to_be_visible()
     expect(page.locator("[data-chart=radar-data][data-drawn=true]")).to_be_visible()
     expect(page.locator("[data-question=expected_barriers]")).to_contain_text("étude de 2007")
+    expect(page.get_by_role("heading", name="Internationalisation par secteur")).to_be_visible()
+    expect(page.locator("[data-view=governance]")).to_contain_text("Markusen (1996)")
+    expect(page.locator("[data-question=expected_barriers]")).to_contain_text(
+        "« jeweils ein Fünftel » : un cinquième chacun")
     diagnostic = Diagnostic.objects.get()
     assert diagnostic.status == "submitted"
     assert diagnostic.benchmark_consent is True

@@ -94,3 +94,15 @@ def test_check_deploy_is_clean_with_production_values():
 
     assert result.returncode == 0, result.stderr
     assert "System check identified no issues" in result.stdout
+
+
+def test_a_peer_minimum_below_five_is_refused_unless_debug_is_on():
+    refused = _django(PROBE, DEBUG="false", SECRET_KEY="x" * 50, PEER_MIN_GROUP="4")
+    allowed = _django("import django; django.setup(); from django.conf import settings; "
+                      "print(settings.PEER_MIN_GROUP)", DEBUG="true", PEER_MIN_GROUP="4")
+
+    assert refused.returncode != 0
+    assert ("ImproperlyConfigured: PEER_MIN_GROUP must be at least 5"
+            in refused.stderr.strip().splitlines()[-1])
+    assert allowed.returncode == 0, allowed.stderr
+    assert allowed.stdout.strip() == "4"

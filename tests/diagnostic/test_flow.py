@@ -254,3 +254,23 @@ def test_team_members_cannot_invite_only_the_manager_can(client, team):
 
     assert response.status_code == 404
     assert mail.outbox == []
+
+
+@pytest.mark.parametrize(("language", "words"), [("en", "at least 7 clusters"),
+                                                 ("fr", "au moins 7 clusters")])
+def test_consent_is_opt_in_and_states_the_configured_minimum(client, team, settings,
+                                                             language, words):
+    settings.PEER_MIN_GROUP = 7
+    answer_everything(team.diagnostic, team.manager)
+    client.force_login(team.manager)
+
+    review = client.get(_url("diagnostic_review", team.diagnostic.pk),
+                        HTTP_ACCEPT_LANGUAGE=language)
+    client.post(_url("diagnostic_submit", team.diagnostic.pk))  # the box left as it was
+
+    box = review.context["submit_form"]["benchmark_consent"]
+    assert box.initial is False
+    assert 'name="benchmark_consent"' in review.text
+    assert "checked" not in str(box)
+    assert words in review.text
+    assert Diagnostic.objects.get().benchmark_consent is False
