@@ -104,7 +104,10 @@ def wrk(url: str, *, seconds: int, threads: int, cookie: str | None = None,
     errors = re.search(r"Non-2xx or 3xx responses: (\d+)", out)
     if errors:
         raise SystemExit(f"{url}: {errors.group(1)} responses were errors\n{out}")
-    return float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1))
+    rps = float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1))
+    if rps == 0:
+        raise SystemExit(f"{url}: no request answered within the run\n{out}")
+    return rps
 
 
 def save_out(name: str, data: dict) -> None:

@@ -35,3 +35,8 @@ class CachedUserBackend(ModelBackend):
 
 def forget_user(user_id) -> None:
     user_cache().delete(user_key(user_id))
+
+
+def remember_user(user) -> None:
+    if settings.SESSION_CACHE_SECONDS:
+        user_cache().set(user_key(user.pk), user, settings.SESSION_CACHE_SECONDS)

@@ -4,15 +4,15 @@ After Redis hangs and resumes, a worker can stay connected yet never take anothe
 (celery#8030, #8082: the consumer's connection is re-established but its socket is no
 longer polled). kombu#2007 (in kombu 5.4) fixed the restarted-Redis case reported there, and
 we run kombu 5.7; a hung (SIGSTOP) Redis still left our worker idle in 2 drills of 5, much
-like the half-open connections of celery#10502 (kombu#2590), which no setting prevents. Nothing inside the worker notices, so
-this watchdog does, from outside the consumer: every few seconds it asks the broker, on a
-connection of its own, how many messages wait in the worker's queues. When messages wait,
-the broker answers, the worker holds no task (it is not busy rendering) and it has received
-nothing for WORKER_STALL_SECONDS, the worker is stuck: it shuts down with exit code 75
-(EX_TEMPFAIL), and Compose (restart:) or systemd (Restart=always) starts a new one, which
-consumes the queue; the jobs are rows in the database, so nothing is lost meanwhile.
-A broker that does not answer is not a stall: the worker's own reconnection handles it,
-and the clock starts again once the broker answers.
+like the half-open connections of celery#10502 (kombu#2590), which no setting prevents.
+Nothing inside the worker notices, so this watchdog does, from outside the consumer: every
+few seconds it asks the broker, on a connection of its own, how many messages wait in the
+worker's queues. When messages wait, the broker answers, the worker holds no task (it is
+not busy rendering) and it has received nothing for WORKER_STALL_SECONDS, the worker is
+stuck: it shuts down with exit code 75 (EX_TEMPFAIL), and Compose (restart:) or systemd
+(Restart=always) starts a new one, which consumes the queue; the jobs are rows in the
+database, so nothing is lost meanwhile. A broker that does not answer is not a stall: the
+worker's own reconnection handles it, and the clock starts again once the broker answers.
 """
 
 import logging
