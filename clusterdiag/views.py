@@ -1,16 +1,19 @@
+from django.conf import settings
 from django.contrib import admin, messages
 from django.contrib.admin.utils import unquote
 from django.contrib.auth import login
+from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.contrib.contenttypes.models import ContentType
 from django.contrib.contenttypes.views import shortcut
-from django.http import Http404, HttpResponse, JsonResponse
+from django.http import Http404, HttpResponse, HttpResponseRedirect, JsonResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import check_for_language
 from django.utils.translation import gettext as _
 from django.views import i18n
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
+from django_ratelimit.core import is_ratelimited
 
 from . import health, services
 from .forms import ProfileForm, SignupForm
@@ -42,6 +45,31 @@ def profile(request):
         messages.success(request, _("Your profile was saved."))
         return redirect("profile")
     return render(request, "registration/profile.html", {"form": form})
+
+
+def _reset_throttled(request, email: str) -> bool:
+    """Count one reset request against the address and against the client's IP; True when
+    either has had its share. Both counters move on every request, so that spreading the
+    requests over many addresses or many IPs does not escape the other limit."""
+    by_address = is_ratelimited(
+        request, group="password_reset:address", key=lambda _group, _request: email.lower(),
+        rate=settings.PASSWORD_RESET_RATE_PER_ADDRESS, method="POST", increment=True)
+    by_ip = is_ratelimited(
+        request, group="password_reset:ip", key="ip",
+        rate=settings.PASSWORD_RESET_RATE_PER_IP, method="POST", increment=True)
+    return by_address or by_ip
+
+
+class PasswordResetView(auth_views.PasswordResetView):
+    """Django's password reset, throttled. A throttled request gets the very answer of an
+    accepted one ("if an account exists, an email is on its way"), as does an address
+    without an account, so the page tells nobody which addresses have accounts; it just
+    sends nothing."""
+
+    def form_valid(self, form):
+        if _reset_throttled(self.request, form.cleaned_data["email"]):
+            return HttpResponseRedirect(self.get_success_url())
+        return super().form_valid(form)
 
 
 @require_POST

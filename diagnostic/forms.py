@@ -196,3 +196,11 @@ class SubmitForm(forms.Form):
                     "cluster's name, and only for groups of at least five clusters. You can "
                     "withdraw later."),
         required=False, initial=True)
+
+
+class ClusterDeleteForm(forms.Form):
+    confirm = forms.BooleanField(
+        label=_("I understand that the cluster, all its diagnostics, results and action plans "
+                "are deleted for good."),
+        error_messages={"required": _("Tick the box to confirm that the cluster is to be "
+                                      "deleted.")})

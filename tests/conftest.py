@@ -8,7 +8,7 @@ from types import SimpleNamespace
 
 import pytest
 from django.conf import settings
-from django.core.cache import cache
+from django.core.cache import cache, caches
 from django.db import connection
 
 from clusterdiag.celery import app as celery_app
@@ -30,6 +30,7 @@ def _fast_and_isolated(settings, request):
     # Only tests marked "worker" send tasks to the real broker; the rest run them inline.
     celery_app.conf.task_always_eager = "worker" not in request.keywords
     cache.clear()
+    caches["ratelimit"].clear()
     yield
     celery_app.conf.task_always_eager = settings.CELERY_TASK_ALWAYS_EAGER
 
