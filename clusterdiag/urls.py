@@ -15,6 +15,7 @@ urlpatterns = [
     path("", diagnostic_views.home, name="home"),
     path("healthz", views.healthz, name="healthz"),
     path("ping", views.ping, name="ping"),
+    path("accessibility/", views.accessibility, name="accessibility"),
     path("i18n/setlang/", views.set_language, name="set_language"),
     path("accounts/signup/", views.signup, name="signup"),
     path("accounts/profile/", views.profile, name="profile"),

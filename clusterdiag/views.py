@@ -83,6 +83,12 @@ def set_language(request):
 
 
 @require_GET
+def accessibility(request):
+    """The accessibility statement: the standard, how it is checked, what falls short."""
+    return render(request, "accessibility.html")
+
+
+@require_GET
 def ping(request):
     """The cheapest page there is: the yardstick of the benchmarks in bench/."""
     return HttpResponse("pong", content_type="text/plain")

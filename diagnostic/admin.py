@@ -17,7 +17,8 @@ from .models import (
 )
 
 
-class MembershipInline(admin.TabularInline):
+class MembershipInline(admin.StackedInline):
+    # Stacked: the tabular inline's fields have no label of their own (WCAG 1.3.1, 4.1.2).
     model = Membership
     extra = 0
     autocomplete_fields = ["user"]
@@ -29,7 +30,8 @@ class ClusterAdmin(FollowedClustersMixin, admin.ModelAdmin):
     list_display = ["name", "country", "region", "sector", "governance", "is_demo", "created_at"]
     list_filter = ["country", "sector", "governance", "is_demo"]
     search_fields = ["name", "region"]
-    filter_horizontal = ["facilitators"]
+    # No filter_horizontal: its widget puts an aria-label on a bare <span> (WCAG 4.1.2);
+    # the plain multiple select is labelled and works with the keyboard.
     inlines = [MembershipInline]
 
 
@@ -80,8 +82,8 @@ class AnswerAdmin(FollowedClustersMixin, admin.ModelAdmin):
 
 @admin.register(Invitation)
 class InvitationAdmin(FollowedClustersMixin, admin.ModelAdmin):
-    list_display = ["email", "cluster", "invited_by", "created_at", "accepted_at"]
-    list_filter = ["accepted_at"]
+    list_display = ["email", "cluster", "invited_by", "created_at", "accepted_at", "revoked_at"]
+    list_filter = ["accepted_at", "revoked_at"]
     search_fields = ["email", "cluster__name"]
     list_select_related = ["cluster", "invited_by"]
     readonly_fields = ["token", "accepted_at", "accepted_by"]

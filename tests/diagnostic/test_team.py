@@ -1,6 +1,7 @@
 """Invitations that expire and can be revoked, removing members, handing over the manager
 role, deleting a cluster and deleting one's account."""
 
+import re
 from datetime import timedelta
 
 import pytest
@@ -243,3 +244,14 @@ def test_the_profile_page_links_to_deleting_the_account(client, user):
     client.force_login(user)
 
     assert _url("account_delete") in client.get(reverse("profile")).text
+
+
+def test_the_review_page_says_which_answer_each_change_link_changes(client, team):
+    client.force_login(team.manager)
+
+    response = client.get(_url("diagnostic_review", team.diagnostic.pk))
+
+    link = re.search(r'<a href="([^"]+)" data-change="geographic_ambition">(.*?)</a>',
+                     response.text)
+    assert link.group(1).endswith("/steps/motives/#question-geographic_ambition")
+    assert re.sub(r"<[^>]+>", "", link.group(2)).startswith("Change the answer to “")
