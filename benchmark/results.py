@@ -9,7 +9,7 @@ from django.utils.translation import gettext_lazy
 from clusterdiag.language import active_language, pick_text
 from diagnostic.models import GOVERNANCE_HELP, GOVERNANCE_SOURCE, Governance, Sector
 
-from . import charts, scoring
+from . import charts, scoring, summaries
 from .models import Cohort, ReferenceFigure
 from .segments import parse_segment, segment_key
 
@@ -317,6 +317,8 @@ def build(data) -> dict:
         "chosen_label": segment_label(data.chosen_segment), "all_peers": all_peers,
         "overall_percentile": chosen.percentile_of("overall", score.overall) if chosen else None,
         "position_rows": rows, "radar": radar, "position": position,
+        "radar_summary": summaries.radar_summary(dimensions),
+        "position_summary": summaries.position_summary(score.overall, rows),
         "comparisons": question_comparisons(data, chosen.n if chosen else None),
         "study": data.study, "state": data.state,
         "views": group_views(data, score.overall),

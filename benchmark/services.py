@@ -140,6 +140,12 @@ def after_submit(*, diagnostic: Diagnostic) -> None:
         schedule_statistics_refresh(entry.cohort)
 
 
+def after_cluster_deleted(*, cluster: Cluster) -> None:
+    cohort = PeerEntry.objects.filter(cluster=cluster).values_list("cohort", flat=True).first()
+    if cohort is not None:
+        schedule_statistics_refresh(cohort)
+
+
 @transaction.atomic
 def consent_set(*, diagnostic: Diagnostic, consent: bool) -> Diagnostic:
     """Join or leave the live peer benchmark."""

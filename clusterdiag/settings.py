@@ -71,6 +71,7 @@ INSTALLED_APPS = [
     "simple_history",
     "csp",
     "axes",
+    "django_ratelimit",
 ]
 
 MIDDLEWARE = [
@@ -160,6 +161,25 @@ AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 AXES_RESET_ON_SUCCESS = True
 AXES_VERBOSE = False
+
+# Password reset requests, throttled per address and per client IP (django-ratelimit). The
+# counters live in a cache of their own: in-process by default, a shared one (for example
+# redis://host:6379/2) when several web processes or hosts serve the site.
+CACHES_RATELIMIT = env.cache_url("RATELIMIT_CACHE_URL", default="locmemcache://ratelimit")
+RATELIMIT_USE_CACHE = "ratelimit"
+if CACHES_RATELIMIT["BACKEND"].endswith("LocMemCache"):
+    # django-ratelimit calls an in-process cache an error: each process counts on its own,
+    # so N web processes let N times the rate through. Accepted for one small server and
+    # for development; the README says to set RATELIMIT_CACHE_URL for more.
+    SILENCED_SYSTEM_CHECKS = ["django_ratelimit.E003", "django_ratelimit.W001"]
+else:
+    # Django's own Redis backend increments atomically but is not on the library's list.
+    SILENCED_SYSTEM_CHECKS = ["django_ratelimit.W001"]
+PASSWORD_RESET_RATE_PER_ADDRESS = env.str("PASSWORD_RESET_RATE_PER_ADDRESS", default="3/h")
+PASSWORD_RESET_RATE_PER_IP = env.str("PASSWORD_RESET_RATE_PER_IP", default="20/h")
+
+# Days an invitation to a cluster's team can be accepted.
+INVITATION_EXPIRY_DAYS = env_int("INVITATION_EXPIRY_DAYS", 7, minimum=1)
 
 # --- Internationalisation ---------------------------------------------------------------------
 LANGUAGE_CODE = "en"
@@ -310,6 +330,7 @@ CACHES = {
         "OPTIONS": {"MAX_ENTRIES": env_int("SESSION_CACHE_MAX_ENTRIES", 5000, minimum=10)},
     },
 }
+CACHES["ratelimit"] = CACHES_RATELIMIT
 
 # --- Benchmark ----------------------------------------------------------------------------
 # A group of peers smaller than this shows no figure at all, nor can any combination of

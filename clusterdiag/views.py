@@ -2,10 +2,11 @@ from django.conf import settings
 from django.contrib import admin, messages
 from django.contrib.admin.utils import unquote
 from django.contrib.auth import login
+from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.contrib.contenttypes.models import ContentType
 from django.contrib.contenttypes.views import shortcut
-from django.http import Http404, HttpResponse, JsonResponse
+from django.http import Http404, HttpResponse, HttpResponseRedirect, JsonResponse
 from django.shortcuts import redirect, render
 from django.templatetags.static import static
 from django.utils.translation import check_for_language
@@ -13,6 +14,7 @@ from django.utils.translation import gettext as _
 from django.views import i18n
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
+from django_ratelimit.core import is_ratelimited
 
 from . import health, services
 from .forms import ProfileForm, SignupForm
@@ -46,6 +48,31 @@ def profile(request):
     return render(request, "registration/profile.html", {"form": form})
 
 
+def _reset_throttled(request, email: str) -> bool:
+    """Count one reset request against the address and against the client's IP; True when
+    either has had its share. Both counters move on every request, so that spreading the
+    requests over many addresses or many IPs does not escape the other limit."""
+    by_address = is_ratelimited(
+        request, group="password_reset:address", key=lambda _group, _request: email.lower(),
+        rate=settings.PASSWORD_RESET_RATE_PER_ADDRESS, method="POST", increment=True)
+    by_ip = is_ratelimited(
+        request, group="password_reset:ip", key="ip",
+        rate=settings.PASSWORD_RESET_RATE_PER_IP, method="POST", increment=True)
+    return by_address or by_ip
+
+
+class PasswordResetView(auth_views.PasswordResetView):
+    """Django's password reset, throttled. A throttled request gets the very answer of an
+    accepted one ("if an account exists, an email is on its way"), as does an address
+    without an account, so the page tells nobody which addresses have accounts; it just
+    sends nothing."""
+
+    def form_valid(self, form):
+        if _reset_throttled(self.request, form.cleaned_data["email"]):
+            return HttpResponseRedirect(self.get_success_url())
+        return super().form_valid(form)
+
+
 @require_POST
 def set_language(request):
     """Django's language switch, remembered on the account of a logged-in user."""
@@ -54,6 +81,12 @@ def set_language(request):
     if request.user.is_authenticated and check_for_language(language):
         services.user_set_language(user=request.user, language=language)
     return response
+
+
+@require_GET
+def accessibility(request):
+    """The accessibility statement: the standard, how it is checked, what falls short."""
+    return render(request, "accessibility.html")
 
 
 @require_GET

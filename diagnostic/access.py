@@ -2,6 +2,7 @@
 by every view. An object the user may not reach is a 404, never a 403, so that nobody
 learns which clusters exist."""
 
+from django.http import Http404
 from django.shortcuts import get_object_or_404
 
 from .models import Cluster, Diagnostic, Membership
@@ -28,3 +29,17 @@ def is_team_member(user, cluster_id) -> bool:
     cluster read its data but are not on its team."""
     return user.is_authenticated and Membership.objects.filter(
         cluster_id=cluster_id, user_id=user.pk).exists()
+
+
+def is_cluster_manager(user, cluster_id) -> bool:
+    return user.is_authenticated and Membership.objects.filter(
+        cluster_id=cluster_id, user_id=user.pk, role=Membership.Role.MANAGER).exists()
+
+
+def get_managed_cluster_for_user(user, pk) -> Cluster:
+    """The cluster if the user is one of its managers: inviting, removing members, handing
+    over the role and deleting the cluster are theirs."""
+    cluster = get_cluster_for_user(user, pk, write=True)
+    if not is_cluster_manager(user, cluster.pk):
+        raise Http404
+    return cluster

@@ -22,7 +22,8 @@ from .models import (
 )
 
 
-class MembershipInline(admin.TabularInline):
+class MembershipInline(admin.StackedInline):
+    # Stacked: the tabular inline's fields have no label of their own (WCAG 1.3.1, 4.1.2).
     model = Membership
     extra = 0
     autocomplete_fields = ["user"]
@@ -37,7 +38,8 @@ class ClusterAdmin(FollowedClustersMixin, admin.ModelAdmin):
                    present_values_filter("sector"), present_values_filter("governance"),
                    "is_demo"]
     search_fields = ["name", "region"]
-    filter_horizontal = ["facilitators"]
+    # No filter_horizontal: its widget puts an aria-label on a bare <span> (WCAG 4.1.2);
+    # the plain multiple select is labelled and works with the keyboard.
     inlines = [MembershipInline]
 
     def get_queryset(self, request):
@@ -97,8 +99,8 @@ class AnswerAdmin(FollowedClustersMixin, admin.ModelAdmin):
 
 @admin.register(Invitation)
 class InvitationAdmin(FollowedClustersMixin, admin.ModelAdmin):
-    list_display = ["email", "cluster", "invited_by", "created_at", "accepted_at"]
-    list_filter = ["accepted_at"]
+    list_display = ["email", "cluster", "invited_by", "created_at", "accepted_at", "revoked_at"]
+    list_filter = ["accepted_at", "revoked_at"]
     search_fields = ["email", "cluster__name"]
     list_select_related = ["cluster", "invited_by"]
     readonly_fields = ["token", "accepted_at", "accepted_by"]

@@ -240,3 +240,11 @@ class SubmitForm(forms.Form):
             "combination of the published figures singles out fewer. You can withdraw "
             "later: the groups that counted you are taken down at once.") % {
                 "min": settings.PEER_MIN_GROUP}
+
+
+class ClusterDeleteForm(forms.Form):
+    confirm = forms.BooleanField(
+        label=_("I understand that the cluster, all its diagnostics, results and action plans "
+                "are deleted for good."),
+        error_messages={"required": _("Tick the box to confirm that the cluster is to be "
+                                      "deleted.")})

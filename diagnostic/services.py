@@ -128,6 +128,12 @@ def facilitator_assign(*, cluster: Cluster, facilitator, by) -> FacilitationRequ
 
 @transaction.atomic
 def invitation_accept(*, invitation: Invitation, user) -> Membership:
+    """Join the team. An invitation that was revoked, has expired or was already used is
+    refused (checked under a lock, so that a revocation at the same moment wins)."""
+    invitation = Invitation.objects.select_for_update().get(pk=invitation.pk)
+    if invitation.state != Invitation.State.PENDING:
+        raise ValidationError(_("This invitation can no longer be accepted."),
+                              code="invitation_closed")
     membership, _created = Membership.objects.get_or_create(
         cluster=invitation.cluster, user=user, defaults={"role": Membership.Role.MEMBER})
     if invitation.accepted_at is None:

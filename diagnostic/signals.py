@@ -7,3 +7,7 @@ from django.dispatch import Signal
 # diagnostic=<the Diagnostic>. What receivers write commits or rolls back with the
 # submission.
 diagnostic_submitted = Signal()
+
+# Sent by cluster_delete inside its transaction, just before the cluster and everything of
+# it (diagnostics, scores, plans) is deleted, with cluster=<the Cluster>.
+cluster_deleted = Signal()

@@ -69,6 +69,11 @@ class Step:
         for formset in self.rows_formsets.values():
             yield from formset.forms
 
+    def error_summary_forms(self) -> list:
+        """The forms of the step, for the page's error summary (clusterdiag's error_summary
+        template tag)."""
+        return list(self._all_forms())
+
     def items(self) -> list[dict]:
         """What the template renders, in question order."""
         if self.section.kind == Section.Kind.PROFILE:

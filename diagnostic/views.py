@@ -13,7 +13,12 @@ from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from . import services
-from .access import get_cluster_for_user, get_diagnostic_for_user, is_team_member
+from .access import (
+    get_cluster_for_user,
+    get_diagnostic_for_user,
+    get_managed_cluster_for_user,
+    is_team_member,
+)
 from .answers import sections_progress
 from .display import review_sections
 from .forms import ClusterProfileForm, FacilitationForm, InviteForm, SubmitForm
@@ -54,7 +59,8 @@ def cluster_detail(request, pk):
         "is_team": any(m.user_id == request.user.pk for m in memberships),
         "is_manager": is_manager,
         "diagnostics": cluster.diagnostics.select_related("submitted_by", "plan").order_by("-run"),
-        "invitations": cluster.invitations.filter(accepted_at=None) if is_manager else [],
+        "invitations": (cluster.invitations.select_related("accepted_by") if is_manager
+                        else []),
         "invite_form": InviteForm(),
         "facilitators": list(cluster.facilitators.all()),
         "facilitation": cluster.facilitation_requests.select_related("offer")
@@ -83,9 +89,7 @@ def cluster_facilitation(request, pk):
 
 @require_POST
 def cluster_invite(request, pk):
-    cluster = get_cluster_for_user(request.user, pk, write=True)
-    if not cluster.memberships.filter(user=request.user, role=Membership.Role.MANAGER).exists():
-        raise Http404
+    cluster = get_managed_cluster_for_user(request.user, pk)
     form = InviteForm(request.POST)
     if form.is_valid():
         services.invitation_create(
@@ -108,8 +112,15 @@ def invitation_accept(request, token):
         # Someone else holds the link (a forwarded email, a shared screen): they learn
         # neither the cluster nor the invited address, only to log in as the invitee.
         return render(request, "diagnostic/invitation_accept.html", {"wrong_account": True})
+    if invitation.state != Invitation.State.PENDING:
+        return render(request, "diagnostic/invitation_accept.html",
+                      {"invitation": invitation, "wrong_account": False, "closed": True})
     if request.method == "POST":
-        services.invitation_accept(invitation=invitation, user=request.user)
+        try:
+            services.invitation_accept(invitation=invitation, user=request.user)
+        except ValidationError:
+            return render(request, "diagnostic/invitation_accept.html",
+                          {"invitation": invitation, "wrong_account": False, "closed": True})
         messages.success(request, _("You joined the team of %(cluster)s.")
                          % {"cluster": invitation.cluster})
         return redirect(invitation.cluster)

@@ -1,9 +1,10 @@
 """What the plan pages (and the PDF) show, built from a plan in a fixed number of queries."""
 
 from dateutil.relativedelta import relativedelta
-from django.utils import timezone
+from django.utils import formats, timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from benchmark import charts
 from benchmark.models import ScoringMethod
@@ -57,6 +58,31 @@ def month_ticks(start, end, most: int = 8) -> list:
         ticks.append(first)
         first += relativedelta(months=step)
     return ticks
+
+
+def timeline_summary(plan: ActionPlan, actions: list) -> str:
+    """The agenda chart in one sentence (WCAG 1.1.1): how many actions over which period,
+    how far along, and the next milestone."""
+    if not actions:
+        return _("The plan has no action yet.")
+    done = sum(a.status == "done" for a in actions)
+    running = sum(a.status == "in_progress" for a in actions)
+    sentence = ngettext(
+        "%(n)s action from %(start)s to %(end)s: %(done)s done, %(running)s in progress",
+        "%(n)s actions from %(start)s to %(end)s: %(done)s done, %(running)s in progress",
+        len(actions)) % {
+        "n": len(actions), "start": formats.date_format(plan.start_date, "DATE_FORMAT"),
+        "end": formats.date_format(plan.end_date, "DATE_FORMAT"), "done": done,
+        "running": running}
+    today = timezone.localdate()
+    upcoming = [a for a in milestones(actions) if a.milestone_date and a.milestone_date >= today]
+    if upcoming:
+        sentence += _("; the next milestone is “%(milestone)s” on %(date)s.") % {
+            "milestone": upcoming[0].milestone,
+            "date": formats.date_format(upcoming[0].milestone_date, "DATE_FORMAT")}
+    else:
+        sentence += "."
+    return sentence
 
 
 def milestones(actions: list) -> list:

@@ -16,7 +16,13 @@ from diagnostic.access import get_diagnostic_for_user, is_team_member
 
 from . import services
 from .access import get_action_for_user, get_plan_for_user, is_reviewer, is_team
-from .display import milestones, plan_actions, plan_timeline_figure, strategy_view
+from .display import (
+    milestones,
+    plan_actions,
+    plan_timeline_figure,
+    strategy_view,
+    timeline_summary,
+)
 from .forms import (
     ActionForm,
     CommentForm,
@@ -231,7 +237,8 @@ def plan_agenda(request, pk):
     actions = plan_actions(plan)
     return render(request, "plans/agenda.html", {
         "plan": plan, "cluster": plan.cluster, "actions": actions,
-        "figure": plan_timeline_figure(plan, actions), "milestones": milestones(actions)})
+        "figure": plan_timeline_figure(plan, actions), "milestones": milestones(actions),
+        "summary": timeline_summary(plan, actions)})
 
 
 def plan_history(request, pk):

@@ -31,6 +31,7 @@ def _fast_and_isolated(settings, request):
     celery_app.conf.task_always_eager = "worker" not in request.keywords
     cache.clear()
     caches["sessions"].clear()
+    caches["ratelimit"].clear()
     yield
     celery_app.conf.task_always_eager = settings.CELERY_TASK_ALWAYS_EAGER
 

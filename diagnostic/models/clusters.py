@@ -1,10 +1,12 @@
 import secrets
+from datetime import timedelta
 
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django_countries.fields import CountryField
 
@@ -188,7 +190,20 @@ def _new_token() -> str:
     return secrets.token_urlsafe(32)
 
 
+class InvitationQuerySet(models.QuerySet):
+    def open(self):
+        """Invitations that can still be accepted: neither accepted, revoked nor expired."""
+        return self.filter(accepted_at=None, revoked_at=None,
+                           created_at__gt=timezone.now() - Invitation.lifetime())
+
+
 class Invitation(models.Model):
+    class State(models.TextChoices):
+        PENDING = "pending", _("pending")
+        ACCEPTED = "accepted", _("accepted")
+        EXPIRED = "expired", _("expired")
+        REVOKED = "revoked", _("revoked")
+
     cluster = models.ForeignKey(Cluster, on_delete=models.CASCADE, related_name="invitations")
     email = models.EmailField(_("email address"))
     token = models.CharField(max_length=64, unique=True, default=_new_token, editable=False)
@@ -198,6 +213,9 @@ class Invitation(models.Model):
     accepted_at = models.DateTimeField(_("accepted"), null=True, blank=True)
     accepted_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL,
                                     null=True, blank=True, related_name="+")
+    revoked_at = models.DateTimeField(_("revoked"), null=True, blank=True)
+
+    objects = InvitationQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("invitation")
@@ -209,5 +227,26 @@ class Invitation(models.Model):
 
     def get_absolute_url(self):
         return reverse("diagnostic:invitation_accept", args=[self.token])
+
+    @staticmethod
+    def lifetime() -> timedelta:
+        return timedelta(days=settings.INVITATION_EXPIRY_DAYS)
+
+    @property
+    def expires_at(self):
+        return self.created_at + self.lifetime()
+
+    @property
+    def state(self) -> str:
+        if self.accepted_at is not None:
+            return self.State.ACCEPTED
+        if self.revoked_at is not None:
+            return self.State.REVOKED
+        if timezone.now() >= self.expires_at:
+            return self.State.EXPIRED
+        return self.State.PENDING
+
+    def get_state_display(self) -> str:
+        return self.State(self.state).label
 
 

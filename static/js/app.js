@@ -7,3 +7,8 @@ document.querySelectorAll("form[data-confirm]").forEach(function (form) {
     if (!window.confirm(form.dataset.confirm)) { event.preventDefault(); }
   });
 });
+
+// The error summary takes the focus when the page opens, so that a screen reader reads it
+// first and a keyboard user starts from it (the GOV.UK pattern).
+const errorSummary = document.querySelector("[data-error-summary]");
+if (errorSummary) { errorSummary.focus(); }

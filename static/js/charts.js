@@ -5,6 +5,8 @@ document.querySelectorAll("[data-chart]").forEach(function (element) {
   const source = document.getElementById(element.dataset.chart);
   if (!source || typeof Plotly === "undefined") { return; }
   const figure = JSON.parse(source.textContent);
-  Plotly.newPlot(element, figure.data, figure.layout, { displaylogo: false, responsive: true });
+  // No mode bar: its buttons are unnamed links inside the chart (WCAG 4.1.2); the figures
+  // are in the table next to the chart and in the PDF.
+  Plotly.newPlot(element, figure.data, figure.layout, { displayModeBar: false, responsive: true });
   element.dataset.drawn = "true";
 });

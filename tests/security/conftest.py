@@ -107,6 +107,7 @@ def world(team):
         team=team, cluster=team.cluster, manager=team.manager, member=team.member,
         submitted=submitted, draft=draft, plan=plan, action=plan.actions.order_by("pk").first(),
         invitation=invitation, follower=follower,
+        membership=team.cluster.memberships.get(user=team.member),
         other=SimpleNamespace(cluster=other_cluster, manager=other_manager,
                               diagnostic=other_draft),
         partner=partners.partner, interest=partners.interest,

@@ -16,14 +16,22 @@ from urllib.parse import quote_from_bytes, urlencode
 
 import pytest
 from django import forms
+from django.contrib.auth.forms import PasswordResetForm
 from django.test import Client
 from django.urls import reverse
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from clusterdiag.forms import EmailAuthenticationForm, ProfileForm, SignupForm
-from diagnostic.forms import ClusterProfileForm, FacilitationForm, InviteForm, SubmitForm
+from clusterdiag.forms import AccountDeleteForm, EmailAuthenticationForm, ProfileForm, SignupForm
+from diagnostic.forms import (
+    ClusterDeleteForm,
+    ClusterProfileForm,
+    FacilitationForm,
+    InviteForm,
+    SubmitForm,
+)
 from diagnostic.steps import Step, load_sections
+from tests.factories import MembershipFactory
 
 from .conftest import all_routes, changed_tables, object_routes, table_checksums
 from .test_url_access import REGISTRY
@@ -37,7 +45,8 @@ BUDGETS = {
     "questionnaire steps": 350, "autosave": 400, "submit and consent": 300,
     "results filters": 600, "plan forms": 450, "URL parameters": 1500,
     "partner forms": 450, "partner filters": 300,
-    "invalid UTF-8 bodies": 400,
+    "invalid UTF-8 bodies": 400, "password reset": 300, "account deletion": 200,
+    "cluster deletion": 150, "team changes": 150,
 }
 GENERATED = Counter()
 # FUZZ_SCALE=0.1 for a quick look while working; CI runs the full numbers.
@@ -198,6 +207,26 @@ def test_profile(world):
     run()
 
 
+def test_password_reset(db):
+    @fuzz("password reset")
+    @given(data=form_data(PasswordResetForm().fields))
+    def run(data):
+        check(post(Client(), reverse("password_reset"), data), "password reset")
+
+    run()
+
+
+def test_account_deletion(world):
+    client = _client(world.member)
+
+    @fuzz("account deletion")
+    @given(data=form_data(AccountDeleteForm(user=world.member).fields))
+    def run(data):
+        check(post(client, reverse("diagnostic:account_delete"), data), "account deletion")
+
+    run()
+
+
 # --- The cluster and its diagnostic ----------------------------------------------------------
 
 def test_cluster_profile(world):
@@ -232,6 +261,38 @@ def test_facilitation_request(world):
     @given(data=form_data(fields))
     def run(data):
         check(post(client, url, data), "facilitation request", form=False)
+
+    run()
+
+
+def test_cluster_deletion(world):
+    client = _client(world.manager)
+
+    @fuzz("cluster deletion")
+    @given(data=form_data(ClusterDeleteForm().fields))
+    def run(data):
+        # A fresh cluster each time: a valid confirmation deletes it.
+        cluster = MembershipFactory(user=world.manager, role="manager").cluster
+        check(post(client, reverse("diagnostic:cluster_delete", args=[cluster.pk]), data),
+              "cluster deletion")
+
+    run()
+
+
+def test_team_changes(world):
+    """Removing, promoting and revoking with whatever the body holds: the ids are in the
+    URL, the body must change nothing else."""
+    client = _client(world.manager)
+    urls = [reverse("diagnostic:member_make_manager", args=[world.cluster.pk,
+                                                           world.membership.pk]),
+            reverse("diagnostic:invitation_revoke", args=[world.cluster.pk,
+                                                         world.invitation.pk])]
+
+    @fuzz("team changes")
+    @given(data=form_data({"role": forms.CharField(), "user": forms.CharField()}),
+           which=st.sampled_from(urls))
+    def run(data, which):
+        check(post(client, which, data), "team changes", form=False)
 
     run()
 

@@ -35,12 +35,21 @@ def _action(w):
     return {"pk": w.plan.pk, "action_pk": w.action.pk}
 
 
+def _member(w):
+    return {"pk": w.cluster.pk, "membership_pk": w.membership.pk}
+
+
 # URL name -> how to build its parameters from the world. Every one names an object of the
 # team's cluster; every outsider must get 404 from every method.
 OBJECT_URLS = {
     "diagnostic:cluster_detail": lambda w: {"pk": w.cluster.pk},
     "diagnostic:cluster_invite": lambda w: {"pk": w.cluster.pk},
     "diagnostic:cluster_facilitation": lambda w: {"pk": w.cluster.pk},
+    "diagnostic:cluster_delete": lambda w: {"pk": w.cluster.pk},
+    "diagnostic:invitation_revoke": lambda w: {"pk": w.cluster.pk,
+                                               "invitation_pk": w.invitation.pk},
+    "diagnostic:member_remove": _member,
+    "diagnostic:member_make_manager": _member,
     "diagnostic:diagnostic_start": lambda w: {"pk": w.cluster.pk},
     "diagnostic:diagnostic_detail": lambda w: {"pk": w.draft.pk},
     "diagnostic:diagnostic_review": lambda w: {"pk": w.draft.pk},
@@ -204,6 +213,25 @@ def test_an_action_is_not_reached_through_another_plan(name, world, other_plan):
                            _send(client, m, missing_url)) for m in METHODS}
 
     assert all(refused.values()), refused
+    assert changed_tables(before, table_checksums()) == []
+
+
+@pytest.mark.parametrize(("name", "param"), [
+    ("diagnostic:invitation_revoke", "invitation_pk"),
+    ("diagnostic:member_remove", "membership_pk"),
+    ("diagnostic:member_make_manager", "membership_pk"),
+])
+def test_a_team_object_is_not_reached_through_another_cluster(name, param, world):
+    """The other cluster's manager names their own cluster and this cluster's invitation or
+    membership."""
+    client = _client(world.other.manager)
+    target = world.invitation.pk if param == "invitation_pk" else world.membership.pk
+    url = reverse(name, kwargs={"pk": world.other.cluster.pk, param: target})
+    before = table_checksums()
+
+    statuses = {m: _send(client, m, url).status_code for m in METHODS}
+
+    assert statuses == {"get": 405, "post": 404, "put": 405, "patch": 405, "delete": 405}
     assert changed_tables(before, table_checksums()) == []
 
 
