@@ -13,7 +13,7 @@ from plans.models import ActionPlan
 from tests.conftest import PROFILE_FIELDS
 from tests.factories import ClusterFactory, UserFactory
 
-from .test_plan_browser import field, log_in
+from .test_plans_browser import field, log_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 

@@ -10,7 +10,7 @@ import pytest
 from playwright.sync_api import expect
 
 from diagnostic import services
-from tests.browser.test_plan_browser import field, log_in
+from tests.browser.test_plans_browser import field, log_in
 from tests.conftest import PROFILE_FIELDS
 from tests.factories import ClusterFactory, UserFactory, plan_for, submitted_diagnostic
 
