@@ -276,9 +276,11 @@ CELERY_BEAT_SCHEDULE = {
 
 # --- Security -------------------------------------------------------------------------------
 # In the database, with each process's copy used for SESSION_CACHE_SECONDS (sessions.py).
+# Off by default: with a copy, a log-out or a new password on one process is honoured by
+# the others only once their copy expires, and a session must end at once everywhere.
 SESSION_ENGINE = "clusterdiag.sessions"
 SESSION_CACHE_ALIAS = "sessions"
-SESSION_CACHE_SECONDS = env_int("SESSION_CACHE_SECONDS", 30)
+SESSION_CACHE_SECONDS = env_int("SESSION_CACHE_SECONDS", 0)
 SESSION_COOKIE_HTTPONLY = True
 CSRF_COOKIE_HTTPONLY = True
 X_FRAME_OPTIONS = "DENY"
