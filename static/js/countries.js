@@ -28,7 +28,10 @@
       options.plugins.remove_button = { title: removeLabel, label: "×" };
     }
     const picker = new window.TomSelect(select, options);
-    // Tom Select points the field's <label> at its search box (aria-labelledby).
+    // Tom Select points the field's <label> at its search box (aria-labelledby), which is
+    // then the control people use; the plain select it keeps in step would be a second,
+    // unnamed control to a screen reader (axe: select-name), so it leaves the tree.
+    select.setAttribute("aria-hidden", "true");
     // Each tag's remove button says which country it removes.
     function nameButtons() {
       picker.control.querySelectorAll(".item").forEach(function (item) {

@@ -17,8 +17,9 @@ def _logged_in(client, user):
     client.get("/ping")  # the first request copies the session and the user
 
 
-def test_a_logged_in_request_reads_no_session_and_no_user(client, user,
+def test_a_logged_in_request_reads_no_session_and_no_user(client, user, settings,
                                                           django_assert_num_queries):
+    settings.SESSION_CACHE_SECONDS = 30  # the copy is off by default
     _logged_in(client, user)
 
     with django_assert_num_queries(0):
@@ -37,7 +38,8 @@ def test_with_no_copy_both_are_read_each_time(client, user, settings,
         client.get("/ping")
 
 
-def test_a_user_saved_here_is_read_afresh(client, user):
+def test_a_user_saved_here_is_read_afresh(client, user, settings):
+    settings.SESSION_CACHE_SECONDS = 30
     _logged_in(client, user)
     user.is_active = False
     user.save()
