@@ -381,7 +381,6 @@ def seed(users: int) -> None:
     version = QuestionnaireVersion.objects.current()
     every = list(Question.objects.filter(section__version=version)
                  .order_by("section__position", "position").prefetch_related("options"))
-    # Conditional questions that these answers hide are not kept: autosave only shown ones.
     shown = shown_keys(every, {q.key: valid_value(q) for q in every})
     sections, text_questions = {}, {}
     for section in version.sections.order_by("position").prefetch_related("questions__options"):
@@ -390,8 +389,12 @@ def seed(users: int) -> None:
             continue
         questions = list(section.questions.all())
         sections[section.key] = step_data(section, {q.key: valid_value(q) for q in questions})
+        # Only questions shown whatever else is answered: a run's first autosave comes
+        # before the step's other answers are stored, so a question they would reveal is
+        # still hidden then, and its answer is (rightly) not kept.
         text_questions[section.key] = [q.key for q in questions
-                                       if q.kind == Question.Kind.TEXT and q.key in shown]
+                                       if q.kind == Question.Kind.TEXT and q.key in shown
+                                       and not q.show_if]
     print(json.dumps({"users": accounts, "password": PASSWORD, "sections": sections,
                       "text_questions": text_questions}, default=str))
 
