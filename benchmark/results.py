@@ -64,6 +64,16 @@ def figure_text(figure: ReferenceFigure | None, *, asked: bool = True) -> str:
     return words % {"share": share}
 
 
+def quoted_original(figure: ReferenceFigure) -> str:
+    """The source's own (German) words with a gloss in the reader's language; a reader of
+    the original's language reads them as they are (the data gives the gloss in that
+    language as the original wording itself)."""
+    gloss = figure.gloss
+    if not gloss or gloss == figure.original_wording:
+        return _("“%(words)s”") % {"words": figure.original_wording}
+    return _("“%(words)s”: %(gloss)s") % {"words": figure.original_wording, "gloss": gloss}
+
+
 def figure_source(figure: ReferenceFigure) -> str:
     """How to read the figure and where it comes from: exact / approximate / bound, the
     source's own words (glossed in the reader's language), the source and its n."""
@@ -74,12 +84,10 @@ def figure_source(figure: ReferenceFigure) -> str:
     if figure.share is not None:
         kind = str(kinds.get(figure.bound, _("approximate")))
         if figure.original_wording:
-            kind += " " + _("(“%(words)s”: %(gloss)s)") % {"words": figure.original_wording,
-                                                         "gloss": figure.gloss}
+            kind += f" ({quoted_original(figure)})"
         parts.append(kind)
     elif figure.original_wording:
-        parts.append(_("“%(words)s”: %(gloss)s") % {"words": figure.original_wording,
-                                                     "gloss": figure.gloss})
+        parts.append(quoted_original(figure))
     parts.append(figure.source_kind or _("2007 study"))
     if figure.n:
         parts.append(f"n = {figure.n}")
