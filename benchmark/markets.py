@@ -56,7 +56,7 @@ class Market:
 @cache
 def _language_names() -> dict[str, str]:
     names = {}
-    for ui in ("en", "fr"):
+    for ui in ("en", "fr", "de"):
         for code, name in Locale(ui).languages.items():
             if "_" not in code:
                 names.setdefault(name.lower(), code)
@@ -65,7 +65,7 @@ def _language_names() -> dict[str, str]:
 
 def parse_languages(text: str) -> set[str]:
     """Language codes in a free-text answer ("English, German", "anglais et français",
-    "en/de")."""
+    "Deutsch und Englisch", "en/de")."""
     names = _language_names()
     codes = set()
     for part in LANGUAGE_SEPARATORS.split(text or ""):
