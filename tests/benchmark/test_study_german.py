@@ -1,5 +1,6 @@
-"""The study's German words: glossed for English and French readers, shown as they are
-to German readers (whose gloss in the data file is the original wording itself)."""
+"""The 2007 study for German readers: its German words are glossed for English and French
+readers and shown as they are to German readers (whose gloss in the data file is the
+original wording itself); its ranks read as German ordinals."""
 
 import json
 from pathlib import Path
@@ -7,7 +8,7 @@ from types import SimpleNamespace
 
 from django.utils import translation
 
-from benchmark.results import quoted_original
+from benchmark.results import ordinal, quoted_original
 
 DATA = Path(__file__).resolve().parents[2] / "benchmark" / "data" / "study_2007.json"
 
@@ -32,3 +33,10 @@ def test_the_data_file_gives_german_readers_the_original_and_others_a_gloss():
         assert f["gloss"]["de"] == f["original_wording"], f["option_key"]
         assert f["gloss"]["en"] != f["original_wording"], f["option_key"]
         assert f["gloss"]["fr"] != f["original_wording"], f["option_key"]
+
+
+def test_ranks_read_as_german_ordinals():
+    with translation.override("de"):
+        assert [ordinal(n) for n in (1, 2, 3, 4)] == ["1.", "2.", "3.", "4."]
+    with translation.override("en"):
+        assert ordinal(2) == "2nd"
