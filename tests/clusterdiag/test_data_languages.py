@@ -15,13 +15,16 @@ ROOT = Path(__file__).resolve().parents[2]
 LANGUAGES = ("en", "fr", "de")
 KNOWN_CODES = {"en", "fr", "de", "it", "es", "nl", "pl"}
 
-DATA_FILES = [
-    "diagnostic/questionnaire/v1.json",
-    "diagnostic/questionnaire/v2.json",
-    "plans/playbook/v1.json",
-    "benchmark/data/study_2007.json",
-    "benchmark/data/method_2026_1.json",
-]
+# Every file of the data folders, so that a new questionnaire, playbook or method version
+# is checked without being listed here.
+DATA_DIRS = ["diagnostic/questionnaire", "plans/playbook", "benchmark/data"]
+DATA_FILES = sorted(str(p.relative_to(ROOT)) for d in DATA_DIRS for p in (ROOT / d).glob("*.json"))
+
+
+def test_the_data_files_are_found():
+    assert {"diagnostic/questionnaire/v1.json", "diagnostic/questionnaire/v2.json",
+            "plans/playbook/v1.json", "benchmark/data/study_2007.json",
+            "benchmark/data/method_2026_1.json"} <= set(DATA_FILES)
 
 
 def language_dicts(node, path="$"):
