@@ -32,6 +32,8 @@ def cohort_name(cohort: str) -> str:
 def ordinal(number: int) -> str:
     if active_language() == "fr":
         return "1er" if number == 1 else f"{number}e"
+    if active_language() == "de":
+        return f"{number}."
     suffix = {1: "st", 2: "nd", 3: "rd"}.get(number % 10 if number % 100 not in (11, 12, 13)
                                               else 0, "th")
     return f"{number}{suffix}"
