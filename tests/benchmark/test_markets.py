@@ -11,7 +11,8 @@ from benchmark.segments import segment_key
     ("English, German", {"en", "de"}),
     ("anglais et français", {"en", "fr"}),
     ("en/de", {"en", "de"}),
-    ("Deutsch", set()),  # names in English and French only
+    ("Deutsch, Englisch", {"de", "en"}),  # names in every language of the site
+    ("Deutsch", {"de"}),
     ("", set()),
 ])
 def test_working_languages_are_read_from_the_free_text(text, codes):
