@@ -70,7 +70,7 @@ def test_home_answers_in_german_for_a_german_browser(client):
     response = client.get(reverse("home"), headers={"accept-language": "de-DE,de;q=0.9"})
 
     assert response.headers["Content-Language"] == "de"
-    assert "Bringen Sie Ihren Cluster ins Ausland, mit einem Plan" in response.text
+    assert "Internationalisieren Sie Ihren Cluster – mit einem Plan" in response.text
 
 
 def test_the_language_switch_offers_every_language_of_the_site(client):
@@ -80,7 +80,7 @@ def test_the_language_switch_offers_every_language_of_the_site(client):
         assert f'name="language" value="{code}"' in response.text
     assert ">Deutsch<" in response.text
     client.post(reverse("set_language"), {"language": "de", "next": "/"})
-    assert "Bringen Sie Ihren Cluster ins Ausland" in client.get("/").text
+    assert "Internationalisieren Sie Ihren Cluster" in client.get("/").text
 
 
 def test_a_questionnaire_step_in_german(client, team):
@@ -99,7 +99,10 @@ def test_results_in_german(client, team):
 
     response = client.get(reverse("benchmark:diagnostic_results", args=[diagnostic.pk]))
 
-    assert "Internationalisierungsindex" in html.unescape(response.text)
+    text = html.unescape(response.text)
+    assert "Internationalisierungsindex" in text
+    # the peer filter's countries, named in German as well
+    assert ">Österreich<" in text and ">Austria<" not in text
 
 
 def test_the_plan_in_german_with_german_dates(client, team):
