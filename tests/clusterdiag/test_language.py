@@ -4,7 +4,9 @@ import html
 import pytest
 from django.core import mail
 from django.urls import reverse
+from django.utils import translation
 
+from benchmark import charts
 from plans import services as plan_services
 from tests.factories import FacilitatorFactory, UserFactory, plan_for, submitted_diagnostic
 
@@ -136,3 +138,13 @@ def test_a_review_email_in_the_facilitators_language(team, django_capture_on_com
     assert german.subject == f"Aktionsplan von {team.cluster.name}: zur Prüfung eingereicht"
     assert german.body.startswith("Guten Tag,")
     assert english.subject.startswith("Action plan of")
+
+
+@pytest.mark.parametrize(("language", "separators"), [("en", ".,"), ("de", ",."),
+                                                      ("fr", ",\xa0")])
+def test_charts_write_numbers_as_the_reader_does(language, separators):
+    with translation.override(language):
+        figure = charts.radar_chart(labels=["a", "b", "c"], own=[12.5, 50, 80],
+                                    peer_median=None, own_name="x", peer_name="y")
+
+    assert figure["layout"]["separators"] == separators
