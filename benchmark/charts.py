@@ -4,6 +4,7 @@ the same numbers in a table next to it."""
 
 from dataclasses import dataclass
 
+from django.utils.formats import get_format
 from django.utils.translation import gettext as _
 
 from . import scoring
@@ -12,9 +13,17 @@ COLOURS = {"own": "#0d6efd", "peers": "#fd7e14", "study": "#6c757d"}
 BAND_SHADES = ["#f8d7da", "#fff3cd", "#e2e3e5", "#d1e7dd", "#cfe2ff"]
 
 
+def _separators() -> str:
+    """plotly's decimal and thousands separators in the active language ("12,5" in French
+    and German): plotly itself knows only English ones, and the figures must read as the
+    tables next to them do."""
+    return get_format("DECIMAL_SEPARATOR") + get_format("THOUSAND_SEPARATOR")
+
+
 def _layout(**extra) -> dict:
     return {"margin": {"l": 40, "r": 20, "t": 30, "b": 40}, "font": {"size": 13},
-            "legend": {"orientation": "h", "y": -0.15}, "paper_bgcolor": "white", **extra}
+            "legend": {"orientation": "h", "y": -0.15}, "paper_bgcolor": "white",
+            "separators": _separators(), **extra}
 
 
 def radar_chart(*, labels: list[str], own: list[float], peer_median: list[float] | None,

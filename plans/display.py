@@ -1,5 +1,7 @@
 """What the plan pages (and the PDF) show, built from a plan in a fixed number of queries."""
 
+from datetime import date
+
 from dateutil.relativedelta import relativedelta
 from django.utils import formats, timezone
 from django.utils.formats import date_format
@@ -41,6 +43,14 @@ def plan_timeline_figure(plan: ActionPlan, actions: list | None = None) -> dict:
     figure["layout"]["xaxis"].update(tickmode="array", tickvals=[t.isoformat() for t in ticks],
                                      ticktext=[date_format(t, "N Y")
                                                for t in ticks])
+    # Its hover labels would name months in English as well: they show the dates written
+    # here instead.
+    for trace in figure["data"]:
+        trace["customdata"] = [date_format(date.fromisoformat(x), "DATE_FORMAT") if x else None
+                               for x in trace["x"]]
+        trace["hovertemplate"] = (
+            "%{text}" if "text" in trace else "%{y}") + "<br>%{customdata}<extra></extra>"
+        trace.pop("hoverinfo", None)
     return figure
 
 

@@ -10,6 +10,7 @@ import pytest
 from django.conf import settings
 from django.core.cache import cache, caches
 from django.db import connection
+from django.utils import translation
 
 from clusterdiag.celery import app as celery_app
 
@@ -34,6 +35,9 @@ def _fast_and_isolated(settings, request):
     caches["ratelimit"].clear()
     yield
     celery_app.conf.task_always_eager = settings.CELERY_TASK_ALWAYS_EAGER
+    # The test client runs the locale middleware in this thread: a page read in French or
+    # German would leave that language active for the next test.
+    translation.deactivate()
 
 
 @pytest.fixture

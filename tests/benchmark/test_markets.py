@@ -14,6 +14,8 @@ from benchmark.segments import segment_key
     ("Deutsch und Englisch", {"de", "en"}),
     ("Französisch; Niederländisch", {"fr", "nl"}),
     ("Hausdeutsch", set()),
+    ("Deutsch, Englisch", {"de", "en"}),  # names in every language of the site
+    ("Deutsch", {"de"}),
     ("", set()),
 ])
 def test_working_languages_are_read_from_the_free_text(text, codes):

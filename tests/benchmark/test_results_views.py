@@ -89,7 +89,7 @@ def test_results_in_french(client, submitted):
 
     response = _results(client, submitted)
 
-    assert "Indicateur d'internationalisation" in html.unescape(response.text)
+    assert "Indice d'internationalisation" in html.unescape(response.text)
     comparison = next(c for c in response.context["comparisons"] if c.key == "expected_barriers")
     assert comparison.sentences[0].startswith(
         "Vous avez choisi « Manque de confiance entre les partenaires »")

@@ -28,9 +28,14 @@ WORDS = {
     "fr": {"exact": "{s} %", "about": "environ {s} %", "at_most": "moins de {s} %",
            "at_least": "plus de {s} %", "not_asked": "non demandé en 2007",
            "lost": "demandé en 2007 ; part non retrouvée", "ranked": "part non retrouvée ;"},
+    # German: used once the study's data carries German texts (its JSON file).
+    "de": {"exact": "{s} %", "about": "etwa {s} %", "at_most": "weniger als {s} %",
+           "at_least": "mehr als {s} %", "not_asked": "2007 nicht gefragt",
+           "lost": "2007 gefragt; Anteil nicht ermittelt", "ranked": "Anteil nicht ermittelt;"},
 }
 RANKS = {"en": {1: "1st", 2: "2nd", 3: "3rd", 4: "4th"}, "fr": {1: "1er", 2: "2e", 3: "3e",
-                                                               4: "4e"}}
+                                                               4: "4e"},
+         "de": {1: "1.", 2: "2.", 3: "3.", 4: "4."}}
 
 
 def _text(fragment: str) -> str:

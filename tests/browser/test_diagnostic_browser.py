@@ -127,7 +127,7 @@ def test_fill_in_french_leave_halfway_resume_and_submit(live_server, page, brows
     page.get_by_role("button", name="Soumettre et verrouiller").click()
 
     expect(page.get_by_text("Le diagnostic est soumis et verrouillé")).to_be_visible()
-    expect(page.get_by_role("heading", name="Indicateur d'internationalisation")).to_be_visible()
+    expect(page.get_by_role("heading", name="Indice d'internationalisation")).to_be_visible()
     expect(page.locator("[data-chart=radar-data][data-drawn=true]")).to_be_visible()
     expect(page.locator("[data-question=expected_barriers]")).to_contain_text("étude de 2007")
     expect(page.get_by_role("heading", name="Internationalisation par secteur")).to_be_visible()

@@ -110,6 +110,22 @@ def test_the_pdf_is_in_french_when_the_user_chose_french(request_pdf, team, plan
     assert PdfJob.objects.get().language == "fr"
 
 
+def test_the_pdf_is_in_german_when_the_user_chose_german(request_pdf, team, plan):
+    team.manager.language = "de"
+    team.manager.save()
+
+    content = request_pdf(team.manager, plan)
+
+    text = pdf_text(content)
+    first = plan.actions.order_by("position").first()
+    assert "Aktionsplan" in text and "Meilensteine" in text and "Verantwortlich" in text
+    assert "Schweden" in text and "Finnland" in text
+    assert _short(first.due_date, "de") in text
+    assert "Maßgeschneiderte Strategie" in text and "Warum" in text
+    assert "Internationalisierungsindex" in text
+    assert PdfJob.objects.get().language == "de"
+
+
 def test_the_pdf_contains_the_chart_images(request_pdf, team, plan):
     content = request_pdf(team.manager, plan)
 
