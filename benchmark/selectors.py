@@ -1,7 +1,7 @@
 """Reads that span the diagnostic and the benchmark, for the results and method pages.
 Each is a fixed number of queries, whatever the number of stored diagnostics."""
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from django.db import connection
 from django.db.models import Prefetch
@@ -21,6 +21,7 @@ from diagnostic.models import (
 )
 
 from . import markets, scoring
+from .imported_models import ImportedFigure, ImportedReference
 from .models import (
     Cohort,
     ReferenceFigure,
@@ -53,6 +54,30 @@ class PeerGroup:
 
 
 @dataclass
+class ImportedSet:
+    """A published imported benchmark set with its figures by option and by dimension."""
+
+    reference: ImportedReference
+    options: dict[tuple[str, str], ImportedFigure] = field(default_factory=dict)
+    dimensions: dict[str, ImportedFigure] = field(default_factory=dict)
+
+
+def imported_sets() -> list[ImportedSet]:
+    """Every published imported set and its figures, in one query."""
+    sets: dict[int, ImportedSet] = {}
+    for figure in (ImportedFigure.objects.filter(
+            reference__status=ImportedReference.Status.PUBLISHED)
+            .select_related("reference").order_by("reference__published_at", "reference",
+                                                  "row")):
+        found = sets.setdefault(figure.reference_id, ImportedSet(figure.reference))
+        if figure.kind == ImportedFigure.Kind.OPTION:
+            found.options[(figure.question_key, figure.option_key)] = figure
+        else:
+            found.dimensions[figure.dimension_key] = figure
+    return list(sets.values())
+
+
+@dataclass
 class ResultsData:
     diagnostic: Diagnostic
     method: dict
@@ -66,6 +91,7 @@ class ResultsData:
     answers: dict[str, object]
     figures: dict[tuple[str, str], ReferenceFigure]
     study: ReferenceStudy | None
+    imported: list[ImportedSet] = field(default_factory=list)
 
 
 def own_attributes(diagnostic: Diagnostic) -> dict[str, str]:
@@ -115,7 +141,7 @@ def results_data(diagnostic: Diagnostic, *, filters: dict[str, str]) -> ResultsD
         diagnostic=diagnostic, method=diagnostic.score.method.definition, cohort=cohort,
         state=StatisticsState.objects.filter(cohort=cohort).first(), own_segments=own_segments,
         chosen_segment=chosen, groups=groups, shares=shares, questions=questions,
-        answers=answers, figures=figures, study=study)
+        answers=answers, figures=figures, study=study, imported=imported_sets())
 
 
 def _method_dimensions(definition: dict, questions: dict[str, Question]) -> list[dict]:
