@@ -15,17 +15,15 @@ from benchmark.imported_models import ImportedFigure, ImportedReference
 from benchmark.models import Cohort
 from diagnostic import services as diagnostic_services
 from plans.pdf import render
-from tests.factories import answer_everything, plan_for
+from tests.factories import IMPORTED_ROWS, answer_everything, imported_set, plan_for
 
-from .test_imported import HEADER
 from .test_statistics import seed_entries
 
 pytestmark = [pytest.mark.django_db]
 
 ADD = reverse("admin:benchmark_importedreference_add")
 CHANGELIST = reverse("admin:benchmark_importedreference_changelist")
-GOOD = HEADER + ("option,expected_barriers,q3_trust,,22.5,approximate,40,Programme X,2024\n"
-                 "dimension,,,strategy,61,exact,12,Programme X,2025\n")
+GOOD = IMPORTED_ROWS
 
 
 def _upload(client, content: str, name: str = "programme.csv"):
@@ -119,14 +117,6 @@ def test_a_withdrawn_set_is_not_published_again_nor_deleted(admin_client):
 
 # --- Shown beside the 2007 study ---------------------------------------------------------------
 
-def _published_set(title="Programme X", rows=GOOD):
-    checks = imported_services.imported_file_check(name="set.csv", content=rows.encode())
-    reference = imported_services.imported_reference_create(
-        title={"en": f"{title} benchmark", "fr": f"Benchmark {title}", "de": title},
-        file_name="set.csv", checks=checks, user=None)
-    return imported_services.imported_reference_publish(reference=reference)
-
-
 @pytest.fixture
 def submitted(team):
     answer_everything(team.diagnostic, team.manager)
@@ -143,7 +133,7 @@ def _results(client, team):
 
 def test_the_results_page_shows_a_published_set_with_source_year_and_n(client, submitted):
     before = _results(client, submitted)
-    _published_set()
+    imported_set()
 
     after = _results(client, submitted)
 
@@ -161,7 +151,7 @@ def test_the_results_page_shows_a_published_set_with_source_year_and_n(client, s
 
 
 def test_a_withdrawn_set_disappears_at_once(client, submitted):
-    reference = _published_set()
+    reference = imported_set()
     shown = _results(client, submitted)
 
     imported_services.imported_reference_withdraw(reference=reference)
@@ -172,7 +162,7 @@ def test_a_withdrawn_set_disappears_at_once(client, submitted):
 
 
 def test_the_results_page_in_french_reads_the_set_in_french(client, submitted):
-    _published_set()
+    imported_set()
     client.cookies["django_language"] = "fr"
 
     text = html.unescape(_results(client, submitted).text)
@@ -191,10 +181,10 @@ def test_the_results_page_costs_the_same_queries_with_one_set_or_three(client, s
             client.get(reverse("benchmark:diagnostic_results", args=[submitted.diagnostic.pk]))
         return len(context.captured_queries)
 
-    _published_set("One")
+    imported_set("One")
     one = count()
-    _published_set("Two")
-    _published_set("Three")
+    imported_set("Two")
+    imported_set("Three")
     three = count()
 
     assert one == three
@@ -203,7 +193,7 @@ def test_the_results_page_costs_the_same_queries_with_one_set_or_three(client, s
 
 def test_the_pdf_shows_the_set_beside_the_2007_study(team):
     plan = plan_for(team)
-    _published_set()
+    imported_set()
 
     english = html.unescape(render.plan_html(plan_id=plan.pk, language="en",
                                              with_images=False))
