@@ -27,6 +27,7 @@ from .imported_models import ImportedFigure
 
 MAX_BYTES = 2 * 1024 * 1024
 MAX_ROWS = 5000
+MAX_COLUMNS = 64
 COLUMNS = ["kind", "question", "option", "dimension", "value", "exactness", "n", "source",
            "year"]
 FIRST_YEAR = 1950
@@ -109,7 +110,10 @@ def _xlsx_lines(content: bytes) -> list[list[str]]:
         workbook = load_workbook(io.BytesIO(content), read_only=True, data_only=True)
         sheet = workbook.worksheets[0]
         lines = [["" if cell is None else _cell_text(cell) for cell in row]
-                 for row in sheet.iter_rows(values_only=True, max_row=MAX_ROWS + 2)]
+                 # Bounded, so that a small file that unpacks to a huge sheet is not read
+                 # whole: one row more than allowed is enough to refuse it.
+                 for row in sheet.iter_rows(values_only=True, max_row=MAX_ROWS + 2,
+                                            max_col=MAX_COLUMNS)]
         workbook.close()
     except Exception:  # openpyxl raises many kinds of error on a damaged file
         raise FileError(_("The file is not a readable XLSX workbook.")) from None

@@ -10,7 +10,7 @@ from diagnostic.models import Option, Question
 
 from . import imported
 from .imported_models import ImportedFigure, ImportedReference
-from .models import ScoringMethod, StatisticsState, min_group_size
+from .models import ScoringMethod, min_group_size
 
 
 def _known_keys() -> tuple[dict[str, set[str]], set[str]]:
@@ -50,10 +50,8 @@ def imported_reference_create(*, title: dict[str, str], file_name: str,
     return reference
 
 
-def _renew_results_pages() -> None:
-    # The cached results pages are keyed on the statistics' date: a new date renews them,
-    # so that a published or withdrawn set shows, or stops showing, at once.
-    StatisticsState.objects.update(refreshed_at=timezone.now())
+# The cached results pages are keyed on the last publication or withdrawal of a set
+# (selectors.results_header): a set shows, or stops showing, at once.
 
 
 @transaction.atomic
@@ -64,7 +62,6 @@ def imported_reference_publish(*, reference: ImportedReference) -> ImportedRefer
     reference.status = ImportedReference.Status.PUBLISHED
     reference.published_at = timezone.now()
     reference.save(update_fields=["status", "published_at"])
-    _renew_results_pages()
     return reference
 
 
@@ -75,5 +72,4 @@ def imported_reference_withdraw(*, reference: ImportedReference) -> ImportedRefe
     reference.status = ImportedReference.Status.WITHDRAWN
     reference.withdrawn_at = timezone.now()
     reference.save(update_fields=["status", "withdrawn_at"])
-    _renew_results_pages()
     return reference

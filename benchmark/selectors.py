@@ -228,6 +228,8 @@ class ResultsHeader:
     is_submitted: bool
     score_computed_at: object
     statistics_refreshed_at: object
+    # The last publication or withdrawal of an imported benchmark set.
+    imported_changed_at: object = None
 
 
 # The hot path of the results page, as one hand-written query: building the equivalent
@@ -240,7 +242,9 @@ SELECT d.id, d.run, d.status, d.benchmark_consent, d.cluster_id, c.name, c.is_de
        EXISTS (SELECT 1 FROM diagnostic_membership m
                WHERE m.cluster_id = d.cluster_id AND m.user_id = %s),
        (SELECT st.refreshed_at FROM benchmark_statisticsstate st
-        WHERE st.cohort = CASE WHEN c.is_demo THEN 'demo' ELSE 'live' END)
+        WHERE st.cohort = CASE WHEN c.is_demo THEN 'demo' ELSE 'live' END),
+       (SELECT MAX(COALESCE(i.withdrawn_at, i.published_at))
+        FROM benchmark_importedreference i WHERE i.published_at IS NOT NULL)
 FROM diagnostic_diagnostic d
 JOIN diagnostic_cluster c ON c.id = d.cluster_id
 LEFT JOIN benchmark_diagnosticscore s ON s.diagnostic_id = d.id
@@ -263,10 +267,11 @@ def results_header(*, pk: int, user) -> ResultsHeader | None:
     if row is None:
         return None
     (diagnostic_id, run, status, consent, cluster_id, name, is_demo, computed_at, is_team,
-     refreshed_at) = row
+     refreshed_at, imported_changed_at) = row
     cluster = Cluster(id=cluster_id, name=name, is_demo=bool(is_demo))
     diagnostic = Diagnostic(id=diagnostic_id, run=run, status=status,
                             benchmark_consent=bool(consent), cluster=cluster)
     return ResultsHeader(diagnostic=diagnostic, cluster=cluster, is_team=bool(is_team),
                          is_submitted=status == Diagnostic.Status.SUBMITTED,
-                         score_computed_at=computed_at, statistics_refreshed_at=refreshed_at)
+                         score_computed_at=computed_at, statistics_refreshed_at=refreshed_at,
+                         imported_changed_at=imported_changed_at)

@@ -93,6 +93,10 @@ def test_publish_then_withdraw(admin_client):
                                    "index": "0"})
     reference.refresh_from_db()
 
+    listed = admin_client.get(CHANGELIST)
+    assert listed.status_code == 200
+    assert [(str(r), r.figures.count()) for r in listed.context["cl"].result_list] == [
+        ("Programme X benchmark", 2)]
     assert published == ImportedReference.Status.PUBLISHED
     assert reference.status == ImportedReference.Status.WITHDRAWN
     assert reference.withdrawn_at is not None
