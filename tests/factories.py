@@ -170,6 +170,7 @@ def published_profile(**kwargs):
     return profile
 
 
+# The header row names the columns of benchmark/imported.py's COLUMNS, in their order.
 IMPORTED_ROWS = ("kind,question,option,dimension,value,exactness,n,source,year\n"
                  "option,expected_barriers,q3_trust,,22.5,approximate,40,Programme X,2024\n"
                  "dimension,,,strategy,61,exact,12,Programme X,2025\n")

@@ -10,7 +10,7 @@ from openpyxl import Workbook
 from benchmark import imported
 from benchmark.imported_models import ImportedFigure
 
-HEADER = "kind,question,option,dimension,value,exactness,n,source,year\n"
+HEADER = ",".join(imported.COLUMNS) + "\n"
 OPTIONS = {"expected_barriers": {"q3_trust", "q3_other"}}
 DIMENSIONS = {"strategy", "funding"}
 
