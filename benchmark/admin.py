@@ -9,7 +9,7 @@ from diagnostic.admin import DiagnosticAdmin
 from diagnostic.admin_mixins import FollowedClustersMixin, present_values_filter
 from diagnostic.models import Diagnostic
 
-from . import services
+from . import imported_admin, services  # noqa: F401 (imported_admin registers its admin)
 from .models import (
     DiagnosticScore,
     ReferenceFigure,

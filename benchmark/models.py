@@ -5,6 +5,9 @@ from simple_history.models import HistoricalRecords
 
 from diagnostic.models import Diagnostic, Localized
 
+# Imported benchmark sets live in their own module; imported here so that Django finds them.
+from .imported_models import ImportedFigure, ImportedReference  # noqa: F401
+
 # --- The 2007 reference study ----------------------------------------------------------------
 
 

@@ -1,7 +1,7 @@
 """What the results page (and the PDF) shows, assembled from ResultsData: the index in
 words, the charts, and the per-question comparisons with their sources."""
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -9,7 +9,7 @@ from django.utils.translation import gettext_lazy
 from clusterdiag.language import active_language, pick_text
 from diagnostic.models import GOVERNANCE_HELP, GOVERNANCE_SOURCE, Governance, Sector
 
-from . import charts, scoring, summaries
+from . import charts, imported, scoring, summaries
 from .models import Cohort, ReferenceFigure
 from .segments import parse_segment, segment_key
 
@@ -107,6 +107,8 @@ class OptionRow:
     study_statement: str
     peer_share: float | None
     peer_count: int | None
+    # One cell per imported set shown on the question: (value, how it reads) or None.
+    imported: list[tuple[str, str] | None] = field(default_factory=list)
 
 
 @dataclass
@@ -121,6 +123,7 @@ class QuestionComparison:
     section_key: str = ""
     section_label: str = ""
     summary: str = ""  # the chart in one sentence
+    imported_titles: list[str] = field(default_factory=list)
 
 
 def chart_summary(rows: list[OptionRow], peer_n: int | None) -> str:
@@ -169,7 +172,8 @@ def question_comparisons(data, peer_n: int | None) -> list[QuestionComparison]:
             rows.append(row)
             if row.chosen and question.study_key:
                 sentences.append(_sentence(row, figure, peer_share, peer_n, peer_label))
-        if not question.study_key and peer_n is None:
+        titles = _imported_cells(data.imported, question, rows)
+        if not question.study_key and peer_n is None and not titles:
             continue
         chart = charts.question_chart(
             option_labels=[("✓ " if r.chosen else "") + r.label for r in rows],
@@ -178,8 +182,29 @@ def question_comparisons(data, peer_n: int | None) -> list[QuestionComparison]:
         comparisons.append(QuestionComparison(
             question.key, question.label, question.study_key, rows, sentences, chart, peer_n,
             section_key=question.section.key, section_label=question.section.localized("title"),
-            summary=chart_summary(rows, peer_n)))
+            summary=chart_summary(rows, peer_n), imported_titles=titles))
     return comparisons
+
+
+def _cell(figure) -> tuple[str, str] | None:
+    return (imported.value_text(figure), imported.source_text(figure)) if figure else None
+
+
+def _imported_cells(sets, question, rows: list[OptionRow]) -> list[str]:
+    """Fill each row's cells for the imported sets that have a figure on the question;
+    their titles, in the same order."""
+    shown = [s for s in sets if any((question.key, r.key) in s.options for r in rows)]
+    for row in rows:
+        row.imported = [_cell(s.options.get((question.key, row.key))) for s in shown]
+    return [str(s.reference) for s in shown]
+
+
+def imported_dimensions(sets, dimensions: list[dict]) -> list[str]:
+    """The same for the dimension scores: each dimension's cells, the sets' titles."""
+    shown = [s for s in sets if s.dimensions]
+    for dimension in dimensions:
+        dimension["imported"] = [_cell(s.dimensions.get(dimension["key"])) for s in shown]
+    return [str(s.reference) for s in shown]
 
 
 def governance_types() -> dict:
@@ -320,6 +345,8 @@ def build(data) -> dict:
         for d, label in zip(method["dimensions"], dimension_labels, strict=True)]
     strongest, weakest = strongest_and_weakest(dimensions)
     return {
+        "imported_sets": [str(s.reference) for s in data.imported],
+        "imported_dimension_titles": imported_dimensions(data.imported, dimensions),
         "strongest": strongest, "weakest": weakest,
         "score": score, "band": band_label(method, score.band), "dimensions": dimensions,
         "method_title": pick_text(method["title"]), "cohort_name": cohort_name(data.cohort),

@@ -1,7 +1,7 @@
 """Reads that span the diagnostic and the benchmark, for the results and method pages.
 Each is a fixed number of queries, whatever the number of stored diagnostics."""
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from django.db import connection
 from django.db.models import Prefetch
@@ -21,6 +21,7 @@ from diagnostic.models import (
 )
 
 from . import markets, scoring
+from .imported_models import ImportedFigure, ImportedReference
 from .models import (
     Cohort,
     ReferenceFigure,
@@ -53,6 +54,30 @@ class PeerGroup:
 
 
 @dataclass
+class ImportedSet:
+    """A published imported benchmark set with its figures by option and by dimension."""
+
+    reference: ImportedReference
+    options: dict[tuple[str, str], ImportedFigure] = field(default_factory=dict)
+    dimensions: dict[str, ImportedFigure] = field(default_factory=dict)
+
+
+def imported_sets() -> list[ImportedSet]:
+    """Every published imported set and its figures, in one query."""
+    sets: dict[int, ImportedSet] = {}
+    for figure in (ImportedFigure.objects.filter(
+            reference__status=ImportedReference.Status.PUBLISHED)
+            .select_related("reference").order_by("reference__published_at", "reference",
+                                                  "row")):
+        found = sets.setdefault(figure.reference_id, ImportedSet(figure.reference))
+        if figure.kind == ImportedFigure.Kind.OPTION:
+            found.options[(figure.question_key, figure.option_key)] = figure
+        else:
+            found.dimensions[figure.dimension_key] = figure
+    return list(sets.values())
+
+
+@dataclass
 class ResultsData:
     diagnostic: Diagnostic
     method: dict
@@ -66,6 +91,7 @@ class ResultsData:
     answers: dict[str, object]
     figures: dict[tuple[str, str], ReferenceFigure]
     study: ReferenceStudy | None
+    imported: list[ImportedSet] = field(default_factory=list)
 
 
 def own_attributes(diagnostic: Diagnostic) -> dict[str, str]:
@@ -115,7 +141,7 @@ def results_data(diagnostic: Diagnostic, *, filters: dict[str, str]) -> ResultsD
         diagnostic=diagnostic, method=diagnostic.score.method.definition, cohort=cohort,
         state=StatisticsState.objects.filter(cohort=cohort).first(), own_segments=own_segments,
         chosen_segment=chosen, groups=groups, shares=shares, questions=questions,
-        answers=answers, figures=figures, study=study)
+        answers=answers, figures=figures, study=study, imported=imported_sets())
 
 
 def _method_dimensions(definition: dict, questions: dict[str, Question]) -> list[dict]:
@@ -202,6 +228,8 @@ class ResultsHeader:
     is_submitted: bool
     score_computed_at: object
     statistics_refreshed_at: object
+    # The last publication or withdrawal of an imported benchmark set.
+    imported_changed_at: object = None
 
 
 # The hot path of the results page, as one hand-written query: building the equivalent
@@ -214,7 +242,9 @@ SELECT d.id, d.run, d.status, d.benchmark_consent, d.cluster_id, c.name, c.is_de
        EXISTS (SELECT 1 FROM diagnostic_membership m
                WHERE m.cluster_id = d.cluster_id AND m.user_id = %s),
        (SELECT st.refreshed_at FROM benchmark_statisticsstate st
-        WHERE st.cohort = CASE WHEN c.is_demo THEN 'demo' ELSE 'live' END)
+        WHERE st.cohort = CASE WHEN c.is_demo THEN 'demo' ELSE 'live' END),
+       (SELECT MAX(COALESCE(i.withdrawn_at, i.published_at))
+        FROM benchmark_importedreference i WHERE i.published_at IS NOT NULL)
 FROM diagnostic_diagnostic d
 JOIN diagnostic_cluster c ON c.id = d.cluster_id
 LEFT JOIN benchmark_diagnosticscore s ON s.diagnostic_id = d.id
@@ -237,10 +267,11 @@ def results_header(*, pk: int, user) -> ResultsHeader | None:
     if row is None:
         return None
     (diagnostic_id, run, status, consent, cluster_id, name, is_demo, computed_at, is_team,
-     refreshed_at) = row
+     refreshed_at, imported_changed_at) = row
     cluster = Cluster(id=cluster_id, name=name, is_demo=bool(is_demo))
     diagnostic = Diagnostic(id=diagnostic_id, run=run, status=status,
                             benchmark_consent=bool(consent), cluster=cluster)
     return ResultsHeader(diagnostic=diagnostic, cluster=cluster, is_team=bool(is_team),
                          is_submitted=status == Diagnostic.Status.SUBMITTED,
-                         score_computed_at=computed_at, statistics_refreshed_at=refreshed_at)
+                         score_computed_at=computed_at, statistics_refreshed_at=refreshed_at,
+                         imported_changed_at=imported_changed_at)

@@ -37,11 +37,12 @@ def diagnostic_results(request, pk):
 
 def _results_body(request, header, filters: dict[str, str]) -> str:
     """The heavy part of the results page, rendered once per diagnostic score, peer
-    statistics refresh, language and peer group, then served from the cache."""
+    statistics refresh, imported sets published or withdrawn, language and peer group, then
+    served from the cache."""
     # str(): SQLite's raw cursor returns the timestamps as text, PostgreSQL's as datetimes;
     # hashed, so that the key is safe for any cache backend.
     parts = [header.diagnostic.pk, header.score_computed_at, header.statistics_refreshed_at,
-             active_language(), segment_key(**filters)]
+             header.imported_changed_at, active_language(), segment_key(**filters)]
     key = "results:" + hashlib.sha256(repr([str(p) for p in parts]).encode()).hexdigest()
     body = cache.get(key)
     if body is None:

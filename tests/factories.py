@@ -168,3 +168,22 @@ def published_profile(**kwargs):
     profile = PartnerProfileFactory(**kwargs)
     partner_services.vectors_refresh(profile)
     return profile
+
+
+# The header row names the columns of benchmark/imported.py's COLUMNS, in their order.
+IMPORTED_ROWS = ("kind,question,option,dimension,value,exactness,n,source,year\n"
+                 "option,expected_barriers,q3_trust,,22.5,approximate,40,Programme X,2024\n"
+                 "dimension,,,strategy,61,exact,12,Programme X,2025\n")
+
+
+def imported_set(title="Programme X", rows=IMPORTED_ROWS, *, publish=True):
+    """An imported benchmark set, through the same services as the admin's import."""
+    from benchmark import imported_services
+
+    checks = imported_services.imported_file_check(name="set.csv", content=rows.encode())
+    reference = imported_services.imported_reference_create(
+        title={"en": f"{title} benchmark", "fr": f"Benchmark {title}", "de": title},
+        file_name="set.csv", checks=checks, user=None)
+    if publish:
+        imported_services.imported_reference_publish(reference=reference)
+    return reference

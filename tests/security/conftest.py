@@ -9,7 +9,13 @@ from django.db import connection
 from django.urls import URLPattern, URLResolver, get_resolver
 
 from diagnostic.models import FacilitationRequest
-from tests.factories import ClusterFactory, FacilitatorFactory, MembershipFactory, UserFactory
+from tests.factories import (
+    ClusterFactory,
+    FacilitatorFactory,
+    MembershipFactory,
+    UserFactory,
+    imported_set,
+)
 
 # Namespaces and names that are not pages of ClusterDiag's own objects: the Django admin
 # (its own matrix is test_admin_access.py) and the language switch.
@@ -103,6 +109,8 @@ def world(team):
     outsider_facilitator = FacilitatorFactory(email="outsider-facilitator@example.org")
     outsider_facilitator.followed_clusters.add(other_cluster)
     partners = _partner_world(team, follower)
+    # A published imported benchmark set, so that its admin's actions meet a real object.
+    imported_set()
     return SimpleNamespace(
         team=team, cluster=team.cluster, manager=team.manager, member=team.member,
         submitted=submitted, draft=draft, plan=plan, action=plan.actions.order_by("pk").first(),

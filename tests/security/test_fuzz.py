@@ -17,11 +17,14 @@ from urllib.parse import quote_from_bytes, urlencode
 import pytest
 from django import forms
 from django.contrib.auth.forms import PasswordResetForm
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from django.urls import reverse
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from benchmark.imported import COLUMNS
+from benchmark.imported_models import ImportedReference
 from clusterdiag.forms import AccountDeleteForm, EmailAuthenticationForm, ProfileForm, SignupForm
 from diagnostic.forms import (
     ClusterDeleteForm,
@@ -31,7 +34,7 @@ from diagnostic.forms import (
     SubmitForm,
 )
 from diagnostic.steps import Step, load_sections
-from tests.factories import MembershipFactory
+from tests.factories import MembershipFactory, UserFactory
 
 from .conftest import all_routes, changed_tables, object_routes, table_checksums
 from .test_url_access import REGISTRY
@@ -46,7 +49,7 @@ BUDGETS = {
     "results filters": 600, "plan forms": 450, "URL parameters": 1500,
     "partner forms": 450, "partner filters": 300,
     "invalid UTF-8 bodies": 400, "password reset": 300, "account deletion": 200,
-    "cluster deletion": 150, "team changes": 150,
+    "cluster deletion": 150, "team changes": 150, "benchmark set import": 200,
 }
 GENERATED = Counter()
 # FUZZ_SCALE=0.1 for a quick look while working; CI runs the full numbers.
@@ -489,6 +492,46 @@ def test_partner_forms(world):
         response = post(clients[who], url, data.draw(form_data(fields)))
         # Expressing interest answers with a redirect and a message.
         check(response, "partner forms", form=name != "interest")
+
+    run()
+
+
+# --- The administrators' import of a benchmark set ----------------------------------------------
+
+CELL = st.one_of(st.sampled_from(["option", "dimension", "expected_barriers", "q3_trust",
+                                  "strategy", "22.5", "12,5", "exact", "approximate",
+                                  "lower bound", "40", "2024", "Programme X", ""]), NASTY_TEXT)
+TABLE = st.lists(st.lists(CELL, max_size=11), max_size=8).map(
+    lambda rows: "\n".join(",".join(str(c).replace("\n", " ") for c in row)
+                           for row in [COLUMNS, *rows]))
+FILE_CONTENT = st.one_of(TABLE.map(_bytes), st.binary(max_size=300),
+                         st.binary(max_size=300).map(lambda b: b"PK\x03\x04" + b))
+
+
+def test_benchmark_set_import(db):
+    """Any file (a table of good and bad cells, bytes, a broken workbook) gets a message
+    next to the field and changes nothing, or is a draft whose every row was valid; never a
+    server error."""
+    client = _client(UserFactory(email="root@example.org", is_staff=True, is_superuser=True))
+    url = reverse("admin:benchmark_importedreference_add")
+
+    @fuzz("benchmark set import")
+    @given(content=FILE_CONTENT, name=st.sampled_from(["set.csv", "set.xlsx", "set", "é.CSV"]),
+           # The test client cannot put a lone surrogate in a multipart body; the other
+           # tests send invalid UTF-8 in form bodies.
+           title=NASTY_TEXT.map(lambda v: _bytes(v).decode("utf-8", "replace")))
+    def run(content, name, title):
+        drafts = ImportedReference.objects.count()
+        response = client.post(url, {"title_en": title, "title_fr": "Titre", "title_de": "Titel",
+                                     "file": SimpleUploadedFile(name, content), "_save": "Save"})
+        check(response, "benchmark set import", form=False)
+        if response.status_code in (200, 400):
+            # 400: the site's refusal of a body that is not valid UTF-8, with its page.
+            assert response.status_code == 400 or response.context["adminform"].form.errors
+            assert ImportedReference.objects.count() == drafts
+        else:
+            assert response.status_code == 302
+            assert ImportedReference.objects.count() == drafts + 1
 
     run()
 
