@@ -2,6 +2,7 @@
 it". Texts kept as data (the questionnaire, the playbook, the study) carry every language
 of the site; English is the fallback."""
 
+from django.conf import settings
 from django.utils.translation import get_language
 
 FALLBACK = "en"
@@ -23,3 +24,9 @@ def localized_attribute(obj, name: str) -> str:
     """The text of a model that keeps one column per language (<name>_en, <name>_fr) in
     the active language, else in English."""
     return getattr(obj, f"{name}_{active_language()}", "") or getattr(obj, f"{name}_{FALLBACK}")
+
+
+def language_choices() -> list[tuple[str, str]]:
+    """The site's languages as model-field choices. A callable, so that a language added to
+    settings.LANGUAGES needs a translation file and data, never a migration."""
+    return settings.LANGUAGES

@@ -1,7 +1,8 @@
-from django.conf import settings
 from django.contrib.auth.models import AbstractUser, BaseUserManager
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+
+from clusterdiag.language import language_choices
 
 FACILITATORS_GROUP = "Facilitators"
 
@@ -41,7 +42,7 @@ class User(AbstractUser):
     username = None
     email = models.EmailField(_("email address"), unique=True)
     language = models.CharField(
-        _("language"), max_length=8, choices=settings.LANGUAGES, blank=True
+        _("language"), max_length=8, choices=language_choices, blank=True
     )
 
     objects = UserManager()

@@ -14,6 +14,7 @@ from django.utils.translation import gettext_lazy as _
 from django_countries import countries
 from django_countries.fields import CountryField
 
+from clusterdiag.language import language_choices
 from diagnostic.models import Cluster, Diagnostic, Governance, Sector
 
 
@@ -107,7 +108,7 @@ class PartnerProfile(models.Model):
     offers = models.TextField(_("what the cluster offers"), max_length=2000, blank=True)
     seeks = models.TextField(_("what the cluster seeks"), max_length=2000, blank=True)
     text_language = models.CharField(
-        _("language of these texts"), max_length=8, choices=settings.LANGUAGES, default="en",
+        _("language of these texts"), max_length=8, choices=language_choices, default="en",
         help_text=_("Used to match words with their variants (plural, etc.)."))
     partner_types_sought = models.CharField(_("partner types sought"), max_length=200,
                                             blank=True)
