@@ -6,30 +6,15 @@ from django.urls import reverse
 from benchmark.models import RunPeerPosition, ScoringMethod
 from diagnostic import services
 from diagnostic.models import Question, QuestionnaireVersion
-from tests.factories import answer_everything, submitted_diagnostic
+from tests.factories import answer, answer_everything, run_again, submitted_diagnostic
 
 pytestmark = [pytest.mark.django_db]
-
-
-def _answer(diagnostic, user, **values):
-    questions = {q.key: q for q in Question.objects.filter(
-        section__version=diagnostic.version, key__in=values)}
-    services.answers_save(diagnostic=diagnostic, user=user, section_key="funding",
-                          values={questions[k]: v for k, v in values.items()})
-
-
-def next_run(team, **values):
-    """A new run from the last one's answers, with `values` changed, submitted."""
-    draft = services.diagnostic_start(cluster=team.cluster, user=team.manager)
-    _answer(draft, team.manager, **values)
-    return services.diagnostic_submit(diagnostic=draft, user=team.manager,
-                                      benchmark_consent=False)
 
 
 def first_run(team, **values):
     """The team's first run, fully answered with `values` changed, submitted."""
     answer_everything(team.diagnostic, team.manager)
-    _answer(team.diagnostic, team.manager, **values)
+    answer(team.diagnostic, team.manager, **values)
     return services.diagnostic_submit(diagnostic=team.diagnostic, user=team.manager,
                                       benchmark_consent=False)
 
@@ -37,7 +22,7 @@ def first_run(team, **values):
 @pytest.fixture
 def two_runs(team):
     first = first_run(team, current_strategy=["q4_contact_networks"])
-    second = next_run(team, current_strategy=["q4_concrete_strategy"])
+    second = run_again(team, current_strategy=["q4_concrete_strategy"])
     return first, second
 
 
@@ -160,7 +145,7 @@ def other_run(db):
 def _runs(team, count):
     submitted_diagnostic(team)
     for i in range(count - 1):
-        next_run(team, intl_staff_fte=i + 1)
+        run_again(team, intl_staff_fte=i + 1)
 
 
 @pytest.mark.parametrize("count", [1, 10])
