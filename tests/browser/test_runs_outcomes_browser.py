@@ -19,6 +19,7 @@ from plans.tasks import send_milestone_reminders
 from tests.conftest import PROFILE_FIELDS
 from tests.factories import ClusterFactory, UserFactory, run_again, submitted_diagnostic
 
+from .axe import axe_violations, describe
 from .test_plans_browser import field, log_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -97,8 +98,11 @@ def test_runs_compared_and_plan_outcomes_over_a_year(live_server, page):
         expect(partner_row).to_contain_text("changed")
         expect(partner_row).to_contain_text("12")
         expect(page.get_by_test_id("score-changes")).to_contain_text("Experience")
+        found = describe("runs compared", axe_violations(page))
 
         page.goto(live_server.url + plan.get_absolute_url())
         expect(rows.nth(0).get_by_test_id("target-reached")).to_have_text("target reached")
         expect(rows.nth(1).get_by_test_id("target-missed")).to_have_text("target not reached")
         expect(rows.nth(0).get_by_test_id("milestone-state")).to_have_text("milestone late")
+        found += describe("plan with outcomes", axe_violations(page))
+        assert not found, "\n".join(found)
