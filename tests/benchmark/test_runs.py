@@ -156,10 +156,13 @@ def test_the_cluster_page_keeps_its_query_count(client, team, count,
     url = reverse("diagnostic:cluster_detail", args=[team.cluster.pk])
     client.get(url)
 
-    with django_assert_num_queries(9):
+    with django_assert_num_queries(11):
         response = client.get(url)
 
     assert len(response.context["diagnostics"]) == count
+    # The chart of the index over time, and its table, are on the cluster page itself.
+    assert len(response.context["chart"]["data"][0]["y"]) == count
+    assert len(response.context["table"]["rows"]) == count
     assert response.content.decode().count("2026.1") >= count
 
 
@@ -169,7 +172,7 @@ def test_the_runs_page_keeps_its_query_count(client, team, count, django_assert_
     client.force_login(team.manager)
     runs = list(team.cluster.diagnostics.order_by("run"))
 
-    with django_assert_num_queries(8):
+    with django_assert_num_queries(9):
         response = _compare(client, team.cluster, runs[0], runs[-1])
 
     assert len(response.context["table"]["rows"]) == count

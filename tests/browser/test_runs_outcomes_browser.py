@@ -85,6 +85,9 @@ def test_runs_compared_and_plan_outcomes_over_a_year(live_server, page):
 
         log_in(page, live_server, manager.email)
         page.goto(live_server.url + cluster.get_absolute_url())
+        expect(page.locator("[data-chart=runs-data]")).to_have_attribute("data-drawn", "true")
+        expect(page.get_by_test_id("runs-table").locator("tbody tr")).to_have_count(2)
+        found = describe("cluster page", axe_violations(page))
         page.get_by_test_id("runs-link").click()
         expect(page.get_by_test_id("runs-table").locator("tbody tr")).to_have_count(2)
         expect(page.get_by_test_id("chart-summary")).to_contain_text(
@@ -98,7 +101,7 @@ def test_runs_compared_and_plan_outcomes_over_a_year(live_server, page):
         expect(partner_row).to_contain_text("changed")
         expect(partner_row).to_contain_text("12")
         expect(page.get_by_test_id("score-changes")).to_contain_text("Experience")
-        found = describe("runs compared", axe_violations(page))
+        found += describe("runs compared", axe_violations(page))
 
         page.goto(live_server.url + plan.get_absolute_url())
         expect(rows.nth(0).get_by_test_id("target-reached")).to_have_text("target reached")
