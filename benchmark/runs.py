@@ -118,9 +118,12 @@ def _peer_rows(position: RunPeerPosition | None) -> list[dict]:
     return [{**p, "label": segment_label(p["segment"])} for p in position.positions]
 
 
-def compare(before: Diagnostic, after: Diagnostic) -> RunComparison:
-    """`before` and `after` come from submitted_runs (score, method, version loaded)."""
+def compare(before: Diagnostic, after: Diagnostic) -> RunComparison | None:
+    """`before` and `after` come from submitted_runs (score, method, version loaded); None
+    when neither was scored (a submission whose scoring failed)."""
     method = common_method([before, after])
+    if method is None:
+        return None
     answers = answers_by_run([before.pk, after.pk])
     rows = comparison.score_rows(method.definition, answers[before.pk], answers[after.pk])
     labels = {"overall": _("index"),
@@ -143,7 +146,8 @@ def compare(before: Diagnostic, after: Diagnostic) -> RunComparison:
         set(by_version[before.version_id]), set(by_version[after.version_id]))
     return RunComparison(
         before=before, after=after, method_title=pick_text(method.definition["title"]),
-        rescored=any(r.score.method_id != method.pk for r in (before, after)),
+        rescored=any(getattr(r, "score", None) is None or r.score.method_id != method.pk
+                     for r in (before, after)),
         scores=[{"key": r.key, "label": labels[r.key], "before": r.before, "after": r.after,
                  "change": r.change} for r in rows],
         answers=answer_rows,
