@@ -151,7 +151,8 @@ def compare(before: Diagnostic, after: Diagnostic) -> RunComparison | None:
         scores=[{"key": r.key, "label": labels[r.key], "before": r.before, "after": r.after,
                  "change": r.change} for r in rows],
         answers=answer_rows,
-        peers=[{"run": run, "rows": _peer_rows(getattr(run, "peer_position", None))}
+        peers=[{"run": run, "recorded": getattr(run, "peer_position", None) is not None,
+                "rows": _peer_rows(getattr(run, "peer_position", None))}
                for run in (before, after)])
 
 

@@ -106,6 +106,17 @@ def test_a_run_keeps_the_peer_position_published_when_it_was_scored(team):
     assert position.positions == []
 
 
+def test_a_run_scored_before_positions_were_kept_says_so(client, team, two_runs):
+    RunPeerPosition.objects.filter(diagnostic=two_runs[0]).delete()
+    client.force_login(team.manager)
+
+    response = _compare(client, team.cluster, *two_runs)
+
+    assert [p["recorded"] for p in response.context["compared"].peers] == [False, True]
+    assert "this run was scored before peer positions were kept" in response.content.decode()
+    assert "no peer group was published then" in response.content.decode()
+
+
 @pytest.mark.parametrize("data", [{"before": "x", "after": "1"}, {"before": "", "after": ""},
                                   "same"])
 def test_bad_choices_get_a_message_next_to_the_field(client, team, two_runs, data):
