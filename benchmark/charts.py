@@ -204,3 +204,18 @@ def group_view_chart(*, rows: list[GroupRow], own: float, own_name: str) -> dict
             "layout": _layout(xaxis={"range": [0, 100], "title": {"text": _("index (0-100)")}},
                               yaxis={"automargin": True, "autorange": "reversed"},
                               height=max(220, 40 * (len(shown) + 1) + 100))}
+
+
+RUN_COLOURS = ["#0d6efd", "#6f42c1", "#d63384", "#fd7e14", "#198754", "#20c997", "#6c757d"]
+
+
+def runs_chart(*, dates: list[str], series: list[tuple[str, list[float]]]) -> dict:
+    """The index (first series, thick) and each dimension over the runs' dates."""
+    data = [{"type": "scatter", "mode": "lines+markers", "name": name, "x": dates, "y": values,
+             "line": {"color": RUN_COLOURS[i % len(RUN_COLOURS)], "width": 4 if i == 0 else 2,
+                      "dash": "solid" if i == 0 else "dot"}}
+            for i, (name, values) in enumerate(series)]
+    return {"data": data,
+            "layout": _layout(xaxis={"type": "date", "title": {"text": _("date of the run")}},
+                              yaxis={"range": [0, 100], "title": {"text": _("score (0-100)")}},
+                              height=360)}

@@ -1,6 +1,7 @@
 import functools
 
 from django import forms
+from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 from django_countries import countries
 
@@ -45,3 +46,30 @@ def _allowed_filter_values() -> dict[str, frozenset]:
     return {"sector": frozenset(Sector.values), "governance": frozenset(Governance.values),
             "country": frozenset(code for code, _name in countries),
             "size": frozenset(key for key, _label in SIZE_BAND_LABELS)}
+
+
+class RunCompareForm(forms.Form):
+    """Two runs of the cluster to compare, chosen among its submitted runs."""
+
+    before = forms.TypedChoiceField(label=_("Earlier run"), coerce=int)
+    after = forms.TypedChoiceField(label=_("Later run"), coerce=int)
+
+    def __init__(self, *args, runs, **kwargs):
+        super().__init__(*args, **kwargs)
+        choices = [(r.pk, _("Run %(run)s (%(date)s)") % {
+            "run": r.run, "date": date_format(r.submitted_at, "SHORT_DATE_FORMAT")})
+            for r in runs]
+        self.fields["before"].choices = choices
+        self.fields["after"].choices = choices
+        self.runs = {r.pk: r for r in runs}
+
+    def clean(self):
+        cleaned = super().clean()
+        before, after = cleaned.get("before"), cleaned.get("after")
+        if before is not None and before == after:
+            self.add_error("after", _("Choose two different runs."))
+        elif before is not None and after is not None:
+            # Whatever order they were picked in, the earlier run is "before".
+            first, second = sorted([self.runs[before], self.runs[after]], key=lambda r: r.run)
+            cleaned["before"], cleaned["after"] = first, second
+        return cleaned

@@ -327,3 +327,25 @@ class StatisticsState(models.Model):
 
 def min_group_size() -> int:
     return settings.PEER_MIN_GROUP
+
+
+class RunPeerPosition(models.Model):
+    """Where a run stood among its peers when it was scored, as the results page showed it
+    then: only published groups (a SegmentDistribution row), copied, never recomputed, so
+    that later runs are compared with the figures published at each date."""
+
+    diagnostic = models.OneToOneField(Diagnostic, on_delete=models.CASCADE,
+                                      related_name="peer_position")
+    cohort = models.CharField(max_length=8, choices=Cohort.choices)
+    release = models.PositiveIntegerField()
+    # [{"segment", "n", "median", "percentile"}] for all peers, the sector and the governance
+    # type, in that order; a group that was not published then is absent.
+    positions = models.JSONField(default=list)
+    recorded_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("peer position of a run")
+        verbose_name_plural = _("peer positions of runs")
+
+    def __str__(self):
+        return f"{self.diagnostic_id} (release {self.release})"

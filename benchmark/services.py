@@ -7,7 +7,7 @@ from django.utils import timezone
 from clusterdiag.queue import send_task_on_commit
 from diagnostic.models import Answer, Cluster, Diagnostic, Question
 
-from . import disclosure, scoring
+from . import disclosure, runs, scoring
 from .models import (
     Cohort,
     DiagnosticScore,
@@ -15,6 +15,7 @@ from .models import (
     PeerDeparture,
     PeerEntry,
     PublishedSegment,
+    RunPeerPosition,
     ScoringMethod,
     SegmentDistribution,
     SegmentShare,
@@ -133,8 +134,20 @@ def schedule_statistics_refresh(cohort: str) -> None:
     send_task_on_commit(REFRESH_TASK, cohort=cohort, requested_at=timezone.now().isoformat())
 
 
+def peer_position_record(*, diagnostic: Diagnostic, overall: float) -> RunPeerPosition:
+    """Keep where the run stands among the peer groups published now, for comparing runs
+    later: the statistics tables only hold the latest release."""
+    cohort, positions = runs.peer_positions(diagnostic, overall)
+    state = StatisticsState.objects.filter(cohort=cohort).first()
+    position, _created = RunPeerPosition.objects.update_or_create(
+        diagnostic=diagnostic, defaults={"cohort": cohort, "positions": positions,
+                                         "release": state.release if state else 0})
+    return position
+
+
 def after_submit(*, diagnostic: Diagnostic) -> None:
-    diagnostic_score(diagnostic=diagnostic)
+    score = diagnostic_score(diagnostic=diagnostic)
+    peer_position_record(diagnostic=diagnostic, overall=score.overall)
     entry = peer_entry_sync(cluster=diagnostic.cluster)
     if entry is not None:
         schedule_statistics_refresh(entry.cohort)

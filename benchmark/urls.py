@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import run_views, views
 
 app_name = "benchmark"
 
@@ -9,4 +9,5 @@ urlpatterns = [
     path("diagnostics/<int:pk>/results/", views.diagnostic_results, name="diagnostic_results"),
     path("diagnostics/<int:pk>/benchmark-consent/", views.diagnostic_consent,
          name="diagnostic_consent"),
+    path("clusters/<int:pk>/runs/", run_views.cluster_runs, name="cluster_runs"),
 ]

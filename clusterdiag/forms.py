@@ -40,7 +40,7 @@ class EmailAuthenticationForm(AuthenticationForm):
 class ProfileForm(forms.ModelForm):
     class Meta:
         model = User
-        fields = ("first_name", "last_name", "language")
+        fields = ("first_name", "last_name", "language", "reminders")
 
 
 class AccountDeleteForm(forms.Form):

@@ -45,6 +45,11 @@ class User(AbstractUser):
         _("language"), max_length=8, choices=language_choices, blank=True
     )
 
+    reminders = models.BooleanField(
+        _("milestone reminders"), default=True,
+        help_text=_("Email me before a milestone of an action I own is due, and when it is "
+                    "late."))
+
     objects = UserManager()
 
     USERNAME_FIELD = "email"

@@ -8,6 +8,7 @@ from datetime import timedelta
 from pathlib import Path
 
 import environ
+from celery.schedules import crontab
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
@@ -269,9 +270,14 @@ PDF_SWEEP_SECONDS = env_int("PDF_SWEEP_SECONDS", 60, minimum=5)
 PDF_TIME_LIMIT_SECONDS = env_int("PDF_TIME_LIMIT_SECONDS", 120, minimum=10)
 # A job "running" longer than this has lost its worker: the sweeper hands it to another.
 PDF_RUNNING_TIMEOUT_SECONDS = 2 * PDF_TIME_LIMIT_SECONDS + 60
+# Milestone reminders: this many days before a milestone, and once it is late.
+MILESTONE_REMINDER_DAYS = env_int("MILESTONE_REMINDER_DAYS", 7, minimum=1)
 CELERY_BEAT_SCHEDULE = {
     "pdf-jobs-sweep": {"task": "plans.pdf.tasks.sweep_pdf_jobs",
                        "schedule": float(PDF_SWEEP_SECONDS)},
+    # Daily; running it twice sends nothing twice (plans/reminders.py).
+    "milestone-reminders": {"task": "plans.tasks.send_milestone_reminders",
+                            "schedule": crontab(hour=7, minute=0)},
 }
 
 # --- Security -------------------------------------------------------------------------------

@@ -58,7 +58,10 @@ def cluster_detail(request, pk):
         "memberships": memberships,
         "is_team": any(m.user_id == request.user.pk for m in memberships),
         "is_manager": is_manager,
-        "diagnostics": cluster.diagnostics.select_related("submitted_by", "plan").order_by("-run"),
+        # score and plan are the benchmark's and the plans' rows for a run, read through
+        # their reverse relations (no import): the run's index and method in the same query.
+        "diagnostics": cluster.diagnostics.select_related(
+            "submitted_by", "plan", "version", "score__method").order_by("-run"),
         "invitations": (cluster.invitations.select_related("accepted_by") if is_manager
                         else []),
         "invite_form": InviteForm(),

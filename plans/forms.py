@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from clusterdiag.widgets import CountrySelectMultiple
 
 from .models import Action, ActionPlan, FundingOption
+from .outcomes import indicator_choices
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 MAX_PLAN_YEARS = 10
@@ -63,7 +64,7 @@ class ActionForm(forms.ModelForm):
         model = Action
         fields = ["title", "description", "owner", "owner_role", "start_date", "due_date",
                   "target_countries", "target_markets", "milestone", "milestone_date",
-                  "funding", "indicator", "status"]
+                  "funding", "indicator", "indicator_target", "target_value", "status"]
         widgets = {"start_date": DATE, "due_date": DATE, "milestone_date": DATE,
                    "description": forms.Textarea(attrs={"rows": 3}),
                    "target_countries": CountrySelectMultiple}
@@ -81,6 +82,12 @@ class ActionForm(forms.ModelForm):
         self.fields["funding"].queryset = FundingOption.objects.filter(
             version_id=plan.playbook_id).order_by("position")
         self.fields["funding"].label_from_instance = lambda option: option.title
+        self.fields["indicator_target"] = forms.ChoiceField(
+            label=_("What it should move"), required=False,
+            choices=[("", _("nothing measured")), *indicator_choices(plan)],
+            help_text=_("Compared with the cluster's next run: the value then, against the "
+                        "target below."))
+        self.fields["target_value"].help_text = _("On the 0-100 scale of the index.")
         chosen = ", ".join(str(c.name) for c in self.instance.target_countries) \
             if self.instance.pk else ""
         hint = _("Hold Ctrl (or ⌘) to choose several.")
@@ -103,6 +110,8 @@ class ActionForm(forms.ModelForm):
         if not cleaned.get("owner") and not (cleaned.get("owner_role") or "").strip() \
                 and "owner_role" not in self.errors:
             self.add_error("owner_role", _("Name a team member or a role as the owner."))
+        if cleaned.get("target_value") is not None and not cleaned.get("indicator_target"):
+            self.add_error("indicator_target", _("Choose what the target value applies to."))
         return cleaned
 
     def service_fields(self) -> dict:

@@ -7,6 +7,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -33,6 +34,7 @@ from .forms import (
 )
 from .history import plan_changes
 from .models import ActionPlan
+from .outcomes import MILESTONE_WORDS, milestone_state, plan_outcomes
 from .strategy import Wording, describe, strategy_for_diagnostic
 
 
@@ -136,10 +138,16 @@ def plan_create(request, pk):
 def plan_detail(request, pk):
     plan = get_plan_for_user(request.user, pk)
     actions = plan_actions(plan)
+    later_run, outcomes = plan_outcomes(plan, actions)
+    today = timezone.localdate()
+    for action in actions:
+        action.outcome = outcomes.get(action.pk)
+        action.milestone_state = milestone_state(action, today)
     on_team = is_team(plan, request.user)
     allowed = services.allowed_transitions(plan, request.user)
     return render(request, "plans/detail.html", {
-        "plan": plan, "cluster": plan.cluster, "actions": actions,
+        "plan": plan, "cluster": plan.cluster, "actions": actions, "later_run": later_run,
+        "milestone_words": MILESTONE_WORDS,
         "strategy": strategy_view(plan), "is_team": on_team,
         "can_edit": on_team and plan.is_editable, "allowed": allowed,
         "comments": plan.comments.select_related("author", "action"),

@@ -124,6 +124,28 @@ def submitted_diagnostic(team, *, consent=False):
                                       benchmark_consent=consent)
 
 
+def answer(diagnostic, user, **values):
+    """Save answers by question key into a draft run."""
+    from diagnostic import services
+    from diagnostic.models import Question
+
+    questions = {q.key: q for q in Question.objects.filter(
+        section__version=diagnostic.version, key__in=values)}
+    services.answers_save(diagnostic=diagnostic, user=user, section_key="funding",
+                          values={questions[k]: v for k, v in values.items()})
+
+
+def run_again(team, **values):
+    """The team's next run, started from the last one's answers with `values` changed, and
+    submitted."""
+    from diagnostic import services
+
+    draft = services.diagnostic_start(cluster=team.cluster, user=team.manager)
+    answer(draft, team.manager, **values)
+    return services.diagnostic_submit(diagnostic=draft, user=team.manager,
+                                      benchmark_consent=False)
+
+
 def plan_for(team, *, start_date=None):
     """A generated draft plan for the team's submitted diagnostic."""
     import datetime

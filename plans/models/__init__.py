@@ -9,6 +9,7 @@ from .action_plans import (  # noqa: F401
     MarketShortlist,
     PlanComment,
     PlanTransition,
+    ReminderSent,
 )
 from .pdf import PdfJob  # noqa: F401
 from .playbook import (  # noqa: F401

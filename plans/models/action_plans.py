@@ -1,6 +1,7 @@
 """The action plan a team derives from a submitted diagnostic, and its review."""
 
 from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
@@ -111,6 +112,12 @@ class Action(models.Model):
     funding = models.ForeignKey(FundingOption, on_delete=models.PROTECT, null=True, blank=True,
                                 related_name="+", verbose_name=_("funding source"))
     indicator = models.CharField(_("indicator"), max_length=300, blank=True)
+    # What the indicator should move, read from the next run: "index", "dimension:<key>" or
+    # "question:<key>" (that question's score in the index, 0-100); see plans/outcomes.py.
+    indicator_target = models.CharField(_("what it should move"), max_length=80, blank=True)
+    target_value = models.DecimalField(
+        _("target value (0-100)"), max_digits=4, decimal_places=1, null=True, blank=True,
+        validators=[MinValueValidator(0), MaxValueValidator(100)])
     status = models.CharField(_("status"), max_length=16, choices=Status.choices,
                               default=Status.PLANNED)
     revision = models.PositiveIntegerField(_("revision"), default=1)
@@ -134,6 +141,11 @@ class Action(models.Model):
 
     def __str__(self):
         return self.title
+
+    @property
+    def is_closed(self) -> bool:
+        """Done or dropped (cancelled): no milestone of it is followed up any more."""
+        return self.status in (self.Status.DONE, self.Status.DROPPED)
 
     @property
     def owner_display(self) -> str:
@@ -205,3 +217,28 @@ class PlanTransition(models.Model):
 
     def __str__(self):
         return f"{self.from_status} → {self.to_status}"
+
+
+class ReminderSent(models.Model):
+    """One reminder emailed to an action's owner. The unique constraint is what makes the
+    daily task send each (milestone date, step) once, even when two runs of it overlap."""
+
+    class Step(models.TextChoices):
+        DUE_SOON = "due_soon", _("milestone due soon")
+        LATE = "late", _("milestone late")
+
+    action = models.ForeignKey(Action, on_delete=models.CASCADE, related_name="reminders")
+    milestone_date = models.DateField(_("milestone date"))
+    step = models.CharField(_("reminder"), max_length=16, choices=Step.choices)
+    recipient = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL,
+                                  null=True, related_name="+")
+    sent_at = models.DateTimeField(_("sent"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("reminder sent")
+        verbose_name_plural = _("reminders sent")
+        constraints = [models.UniqueConstraint(fields=["action", "milestone_date", "step"],
+                                               name="reminder_once_per_milestone_step")]
+
+    def __str__(self):
+        return f"{self.action_id} {self.step} {self.milestone_date}"

@@ -46,7 +46,7 @@ BUDGETS = {
     "signup": 600, "login": 600, "profile": 300, "cluster profile": 100, "invite": 300,
     "facilitation request": 200,
     "questionnaire steps": 350, "autosave": 400, "submit and consent": 300,
-    "results filters": 600, "plan forms": 450, "URL parameters": 1500,
+    "results filters": 600, "run comparison": 200, "plan forms": 450, "URL parameters": 1500,
     "partner forms": 450, "partner filters": 300,
     "invalid UTF-8 bodies": 400, "password reset": 300, "account deletion": 200,
     "cluster deletion": 150, "team changes": 150, "benchmark set import": 200,
@@ -390,6 +390,26 @@ def test_results_filters(world):
         string = "&".join(quote_from_bytes(_bytes(k)) + "=" + quote_from_bytes(_bytes(v))
                           for k, v in query)
         check(client.get(f"{url}?{string}"), "results filters", form=False)
+
+    run()
+
+
+def test_run_comparison(world):
+    client = _client(world.member)
+    url = reverse("benchmark:cluster_runs", args=[world.cluster.pk])
+    runs = [str(world.submitted.pk), str(world.other.diagnostic.pk)]
+    names = st.sampled_from(["before", "after", "x"])
+
+    @fuzz("run comparison")
+    @given(query=st.lists(st.tuples(names, st.one_of(st.sampled_from(runs), NASTY_TEXT)),
+                          max_size=4))
+    def run(query):
+        string = "&".join(quote_from_bytes(_bytes(k)) + "=" + quote_from_bytes(_bytes(v))
+                          for k, v in query)
+        response = client.get(f"{url}?{string}")
+        check(response, "run comparison", form=False)
+        if response.status_code == 400:
+            assert response.context["form"].errors
 
     run()
 
