@@ -2,7 +2,7 @@ from django.contrib import admin, messages
 from django.db import transaction
 from django.utils.translation import gettext_lazy as _
 
-from . import admin_facilitation, services  # noqa: F401 (registers its admins)
+from . import admin_facilitation, services  # admin_facilitation also registers its admins
 from .admin_mixins import (
     FollowedClustersMixin,
     FrozenWhenInUseMixin,
@@ -34,7 +34,8 @@ class ClusterAdmin(FollowedClustersMixin, admin.ModelAdmin):
     cluster_path = ""  # the cluster itself
     list_display = ["name", "country", "region", "sector", "governance", "facilitator_names",
                     "is_demo", "created_at"]
-    list_filter = [HasFacilitatorFilter, present_values_filter("country"),
+    list_filter = [HasFacilitatorFilter, admin_facilitation.PendingRequestFilter,
+                   present_values_filter("country"),
                    present_values_filter("sector"), present_values_filter("governance"),
                    "is_demo"]
     search_fields = ["name", "region"]

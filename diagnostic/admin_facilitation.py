@@ -58,6 +58,23 @@ class AssignForm(forms.ModelForm):
             self.fields["cluster"].disabled = True
 
 
+class PendingRequestFilter(admin.SimpleListFilter):
+    """Clusters whose team asked for a facilitator and still waits: what an administrator
+    answers first."""
+
+    title = _("request for a facilitator")
+    parameter_name = "facilitation_request"
+
+    def lookups(self, request, model_admin):
+        return [("pending", _("waiting for a facilitator"))]
+
+    def queryset(self, request, queryset):
+        if self.value() == "pending":
+            return queryset.filter(
+                facilitation_requests__status=FacilitationRequest.Status.PENDING).distinct()
+        return queryset
+
+
 @admin.register(FacilitationRequest)
 class FacilitationRequestAdmin(FollowedClustersMixin, admin.ModelAdmin):
     form = AssignForm

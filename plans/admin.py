@@ -15,6 +15,7 @@ from benchmark.admin import IndexBandFilter as BaseIndexBandFilter
 from diagnostic.admin_mixins import (
     FollowedClustersMixin,
     FrozenWhenInUseMixin,
+    HasFacilitatorFilter,
     present_values_filter,
 )
 
@@ -112,11 +113,19 @@ class ReviewQueueFilter(admin.SimpleListFilter):
         return queryset
 
 
+class PlanFacilitatorFilter(HasFacilitatorFilter):
+    """With "waiting for review": the submitted plans nobody follows yet, which the
+    administrators review or assign."""
+
+    cluster_path = "cluster"
+
+
 @admin.register(ActionPlan)
 class ActionPlanAdmin(FollowedClustersMixin, SimpleHistoryAdmin):
     list_display = ["cluster", "run", "status", "submitted_at", "decided_at", "phase",
                     "index_band", "start_date", "end_date", "updated_by", "updated_at"]
-    list_filter = [ReviewQueueFilter, "status", present_values_filter("cluster__country"),
+    list_filter = [ReviewQueueFilter, PlanFacilitatorFilter, "status",
+                   present_values_filter("cluster__country"),
                    present_values_filter("cluster__sector"),
                    present_values_filter("cluster__governance"), IndexBandFilter,
                    present_values_filter("phase")]
