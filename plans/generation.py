@@ -10,6 +10,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import override
 from django_countries import countries as country_names
 
+from clusterdiag.language import pick_text
+
 from .rules import PHASES
 
 HORIZON_MONTHS = {"horizon_1y": 12, "horizon_3y": 36, "horizon_5y": 60, "horizon_long": 60}
@@ -251,14 +253,15 @@ def draft_actions(*, strategy, playbook: dict, answers: dict, start_date, langua
         for template in _templates_for(strategy, playbook):
             key = template["key"]
             later = template["phase"] != strategy.phase and key != "funding_plan"
-            common = {"milestone": template["milestone"][language],
-                      "indicator": template["indicator"][language],
+            common = {"milestone": pick_text(template["milestone"], language),
+                      "indicator": pick_text(template["indicator"], language),
                       "recommendation": _recommendation_of(template, strategy), "later": later}
-            owner = action_owner(key, answers, governance) or template["owner_role"][language]
-            description = template["description"][language]
+            owner = (action_owner(key, answers, governance)
+                     or pick_text(template["owner_role"], language))
+            description = pick_text(template["description"], language)
             if key == "first_networking_visit":
                 for country in markets[:NETWORKING_VISITS] or [None]:
-                    title = template["title"][language]
+                    title = pick_text(template["title"], language)
                     if country:
                         title = _("%(title)s: %(country)s") % {"title": title,
                                                                 "country": _country(country)}
@@ -275,7 +278,7 @@ def draft_actions(*, strategy, playbook: dict, answers: dict, start_date, langua
                 funding = funding_ids.get(top_funding)
             targets = markets if key in ALL_MARKETS else deal.take(
                 TEMPLATE_TARGETS.get(key, 0)) if TEMPLATE_TARGETS.get(key) else []
-            add(key, template["title"][language], description, owner,
+            add(key, pick_text(template["title"], language), description, owner,
                 template["duration_months"], targets=targets, funding=funding, **common)
         for rec in strategy.recommendations:
             if rec.kind != "barrier" or rec.key not in measures:
@@ -285,8 +288,8 @@ def draft_actions(*, strategy, playbook: dict, answers: dict, start_date, langua
             targets = []
             if rec.key == "q3_language_distance":
                 targets = next((t.value for t in rec.triggers if t.kind == "language"), [])
-            add(f"barrier_{rec.key}", measure["title"][language],
-                own_idea or measure["description"][language],
+            add(f"barrier_{rec.key}", pick_text(measure["title"], language),
+                own_idea or pick_text(measure["description"], language),
                 action_owner("barrier", answers, governance) or _("Cluster manager"), 3,
                 targets=targets, recommendation=f"barrier:{rec.key}",
                 milestone=_("Counter-measure in place"),

@@ -99,13 +99,13 @@ def strategy_statement(strategy: dict, playbook: dict, language: str) -> str:
 
     def titles(kind, limit):
         items = _items(playbook, kind)
-        chosen = [items[r["key"]]["title"][language]
+        chosen = [pick_text(items[r["key"]]["title"], language)
                   for r in recs if r["kind"] == kind and r["key"] in items]
         return ", ".join(chosen[:limit])
 
     with override(language):
         parts = [_("Start from the phase “%(phase)s”.") % {
-            "phase": phases[strategy["phase"]]["title"][language]}]
+            "phase": pick_text(phases[strategy["phase"]]["title"], language)}]
         instruments = titles("instrument", 3)
         if instruments:
             parts.append(_("Use first: %(items)s.") % {"items": instruments})
