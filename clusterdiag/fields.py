@@ -23,6 +23,7 @@ class TextsFormField(forms.MultiValueField):
                   for code, name in languages]
         kwargs.pop("encoder", None)
         kwargs.pop("decoder", None)
+        kwargs.setdefault("error_messages", {"incomplete": _("The English text is required.")})
         super().__init__(fields, require_all_fields=False, required=required,
                          widget=TextsWidget(languages, long=long), **kwargs)
         self.languages = [code for code, _name in languages]
