@@ -17,6 +17,7 @@ from diagnostic.access import get_diagnostic_for_user, is_team_member
 from . import services
 from .access import get_action_for_user, get_plan_for_user, is_reviewer, is_team
 from .display import (
+    localize_plan,
     milestones,
     plan_actions,
     plan_timeline_figure,
@@ -34,6 +35,7 @@ from .forms import (
 from .history import plan_changes
 from .models import ActionPlan
 from .strategy import Wording, describe, strategy_for_diagnostic
+from .texts import ACTION_TEXTS, localize
 
 
 def _locked(request, plan):
@@ -134,15 +136,19 @@ def plan_create(request, pk):
 # --- The plan -----------------------------------------------------------------------------------
 
 def plan_detail(request, pk):
-    plan = get_plan_for_user(request.user, pk)
+    plan = localize_plan(get_plan_for_user(request.user, pk))
     actions = plan_actions(plan)
+    comments = list(plan.comments.select_related("author", "action"))
+    for comment in comments:
+        if comment.action is not None:
+            localize(comment.action, ACTION_TEXTS)
     on_team = is_team(plan, request.user)
     allowed = services.allowed_transitions(plan, request.user)
     return render(request, "plans/detail.html", {
         "plan": plan, "cluster": plan.cluster, "actions": actions,
         "strategy": strategy_view(plan), "is_team": on_team,
         "can_edit": on_team and plan.is_editable, "allowed": allowed,
-        "comments": plan.comments.select_related("author", "action"),
+        "comments": comments,
         "transitions": plan.transitions.select_related("by"),
         "comment_form": CommentForm(plan=plan) if on_team or
         is_reviewer(plan, request.user) else None,
@@ -156,6 +162,7 @@ def plan_edit(request, pk):
     plan = get_plan_for_user(request.user, pk, write=True)
     if not plan.is_editable:
         return _locked(request, plan)
+    localize_plan(plan)  # the form shows the generated statement in the editor's language
     form = PlanForm(request.POST or None, instance=plan,
                     initial={"revision": plan.revision})
     if request.method == "POST" and form.is_valid() and _saved(form, lambda: (
@@ -188,6 +195,7 @@ def action_edit(request, pk, action_pk):
     plan = action.plan
     if not plan.is_editable:
         return _locked(request, plan)
+    localize(action, ACTION_TEXTS)  # the form shows the editor's language
     form = ActionForm(request.POST or None, instance=action, plan=plan,
                       initial={"revision": action.revision})
     if request.method == "POST" and form.is_valid() and _saved(form, lambda: (
@@ -233,7 +241,7 @@ def action_move(request, pk, action_pk):
 
 
 def plan_agenda(request, pk):
-    plan = get_plan_for_user(request.user, pk)
+    plan = localize_plan(get_plan_for_user(request.user, pk))
     actions = plan_actions(plan)
     return render(request, "plans/agenda.html", {
         "plan": plan, "cluster": plan.cluster, "actions": actions,

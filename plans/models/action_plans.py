@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from django_countries.fields import CountryField
 from simple_history.models import HistoricalRecords
 
+from clusterdiag.language import pick_text
 from diagnostic.models import ClusterScopedQuerySet, Diagnostic
 
 from .playbook import FundingOption, PlaybookVersion
@@ -41,6 +42,13 @@ class ActionPlan(models.Model):
         _("cooperation profile"), default=dict, blank=True,
         help_text=_("Themes, members taking part, target markets in order, known countries "
                     "and the funding amounts the plan was generated from."))
+    generated_texts = models.JSONField(
+        _("generated texts in every language"), default=dict, blank=True,
+        help_text=_("The statement and the objectives as generated, in every language; a "
+                    "text leaves it when a person edits it."))
+    typed_languages = models.JSONField(
+        _("languages of edited texts"), default=dict, blank=True,
+        help_text=_("For each text a person edited, the language it was typed in."))
     start_date = models.DateField(_("plan start"))
     end_date = models.DateField(_("plan end"))
     # Optimistic concurrency: every save of the plan's own fields, or of its list of actions,
@@ -113,6 +121,13 @@ class Action(models.Model):
     indicator = models.CharField(_("indicator"), max_length=300, blank=True)
     status = models.CharField(_("status"), max_length=16, choices=Status.choices,
                               default=Status.PLANNED)
+    generated_texts = models.JSONField(
+        _("generated texts in every language"), default=dict, blank=True,
+        help_text=_("The texts as generated, in every language; a text leaves it when a "
+                    "person edits it."))
+    typed_languages = models.JSONField(
+        _("languages of edited texts"), default=dict, blank=True,
+        help_text=_("For each text a person edited, the language it was typed in."))
     revision = models.PositiveIntegerField(_("revision"), default=1)
     updated_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL,
                                    null=True, blank=True, related_name="+",
@@ -133,7 +148,9 @@ class Action(models.Model):
         ]
 
     def __str__(self):
-        return self.title
+        # In the reader's language while the title is as generated (plans/texts.py).
+        return pick_text(self.generated_texts["title"]) if "title" in (
+            self.generated_texts or {}) else self.title
 
     @property
     def owner_display(self) -> str:
