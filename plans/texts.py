@@ -24,14 +24,25 @@ def texts_by_language(drafts: dict[str, dict], names) -> dict:
             for name in names if any(draft[name] for draft in drafts.values())}
 
 
+def generated_text(obj, name: str, language: str | None = None) -> str | None:
+    """The generated text `name` of `obj` in the language, or None once a person changed
+    it. A column that no longer holds one of its generated texts was written some other
+    way (the admin, a script) and counts as typed too."""
+    texts = (obj.generated_texts or {}).get(name)
+    if texts is None or getattr(obj, name) not in texts.values():
+        return None
+    return pick_text(texts, language)
+
+
 def localize(obj, names, language: str | None = None):
     """Put the reader's language into `obj`'s generated texts, in memory (for display and
     for the initial values of an edit form; a service reloads before it saves), and set
     `obj.typed_note` when a person typed some of its texts in another language."""
     language = language or active_language()
     for name in names:
-        if name in (obj.generated_texts or {}):
-            setattr(obj, name, pick_text(obj.generated_texts[name], language))
+        text = generated_text(obj, name, language)
+        if text is not None:
+            setattr(obj, name, text)
     others = sorted({typed for name, typed in (obj.typed_languages or {}).items()
                      if name in names and typed != language})
     names_of = dict(settings.LANGUAGES)

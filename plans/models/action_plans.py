@@ -8,9 +8,9 @@ from django.utils.translation import gettext_lazy as _
 from django_countries.fields import CountryField
 from simple_history.models import HistoricalRecords
 
-from clusterdiag.language import pick_text
 from diagnostic.models import ClusterScopedQuerySet, Diagnostic
 
+from ..texts import generated_text
 from .playbook import FundingOption, PlaybookVersion
 
 
@@ -149,8 +149,8 @@ class Action(models.Model):
 
     def __str__(self):
         # In the reader's language while the title is as generated (plans/texts.py).
-        return pick_text(self.generated_texts["title"]) if "title" in (
-            self.generated_texts or {}) else self.title
+        text = generated_text(self, "title")
+        return self.title if text is None else text
 
     @property
     def owner_display(self) -> str:

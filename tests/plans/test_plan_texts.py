@@ -168,3 +168,15 @@ def test_plan_pages_in_french_keep_their_query_count_with_1_and_30_actions(team,
 
     assert counts[0] == counts[1]
 
+
+
+def test_a_text_written_outside_the_services_is_shown_as_written(team):
+    plan = english_plan(team)
+    action = plan.actions.order_by("position").first()
+    Action.objects.filter(pk=action.pk).update(milestone="Set in the admin")
+
+    with override("fr"):
+        shown = pdf_context(plan, with_images=False)["actions"][0]
+
+    assert shown.milestone == "Set in the admin"
+    assert shown.title == action.generated_texts["title"]["fr"]
