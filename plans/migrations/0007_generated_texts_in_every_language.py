@@ -23,7 +23,7 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name='actionplan',
             name='generated_texts',
-            field=models.JSONField(blank=True, default=dict, help_text='The statement and the objectives as generated, in every language; a text leaves it when a person edits it.', verbose_name='generated texts in every language'),
+            field=models.JSONField(blank=True, default=dict, help_text='The texts as generated, in every language; a text leaves it when a person edits it.', verbose_name='generated texts in every language'),
         ),
         migrations.AddField(
             model_name='actionplan',
@@ -43,7 +43,7 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name='historicalactionplan',
             name='generated_texts',
-            field=models.JSONField(blank=True, default=dict, help_text='The statement and the objectives as generated, in every language; a text leaves it when a person edits it.', verbose_name='generated texts in every language'),
+            field=models.JSONField(blank=True, default=dict, help_text='The texts as generated, in every language; a text leaves it when a person edits it.', verbose_name='generated texts in every language'),
         ),
         migrations.AddField(
             model_name='historicalactionplan',

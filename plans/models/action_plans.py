@@ -14,7 +14,23 @@ from ..texts import generated_text
 from .playbook import FundingOption, PlaybookVersion
 
 
-class ActionPlan(models.Model):
+class GeneratedTexts(models.Model):
+    """The texts of a plan or an action as generated, in every language, and the language
+    of those a person edited (plans/texts.py)."""
+
+    generated_texts = models.JSONField(
+        _("generated texts in every language"), default=dict, blank=True,
+        help_text=_("The texts as generated, in every language; a text leaves it when a "
+                    "person edits it."))
+    typed_languages = models.JSONField(
+        _("languages of edited texts"), default=dict, blank=True,
+        help_text=_("For each text a person edited, the language it was typed in."))
+
+    class Meta:
+        abstract = True
+
+
+class ActionPlan(GeneratedTexts):
     class Status(models.TextChoices):
         DRAFT = "draft", _("draft")
         SUBMITTED = "submitted", _("submitted for review")
@@ -42,13 +58,6 @@ class ActionPlan(models.Model):
         _("cooperation profile"), default=dict, blank=True,
         help_text=_("Themes, members taking part, target markets in order, known countries "
                     "and the funding amounts the plan was generated from."))
-    generated_texts = models.JSONField(
-        _("generated texts in every language"), default=dict, blank=True,
-        help_text=_("The statement and the objectives as generated, in every language; a "
-                    "text leaves it when a person edits it."))
-    typed_languages = models.JSONField(
-        _("languages of edited texts"), default=dict, blank=True,
-        help_text=_("For each text a person edited, the language it was typed in."))
     start_date = models.DateField(_("plan start"))
     end_date = models.DateField(_("plan end"))
     # Optimistic concurrency: every save of the plan's own fields, or of its list of actions,
@@ -92,7 +101,7 @@ class ActionPlan(models.Model):
         return (self.end_date - self.start_date).days
 
 
-class Action(models.Model):
+class Action(GeneratedTexts):
     class Status(models.TextChoices):
         PLANNED = "planned", _("planned")
         IN_PROGRESS = "in_progress", _("in progress")
@@ -121,13 +130,6 @@ class Action(models.Model):
     indicator = models.CharField(_("indicator"), max_length=300, blank=True)
     status = models.CharField(_("status"), max_length=16, choices=Status.choices,
                               default=Status.PLANNED)
-    generated_texts = models.JSONField(
-        _("generated texts in every language"), default=dict, blank=True,
-        help_text=_("The texts as generated, in every language; a text leaves it when a "
-                    "person edits it."))
-    typed_languages = models.JSONField(
-        _("languages of edited texts"), default=dict, blank=True,
-        help_text=_("For each text a person edited, the language it was typed in."))
     revision = models.PositiveIntegerField(_("revision"), default=1)
     updated_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL,
                                    null=True, blank=True, related_name="+",
