@@ -5,6 +5,7 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils import translation
 from django.utils.translation import override
 
 from plans import services
@@ -13,6 +14,14 @@ from plans.pdf.content import pdf_context
 from tests.factories import plan_for
 
 pytestmark = [pytest.mark.django_db]
+
+
+@pytest.fixture(autouse=True)
+def _no_language_left_active():
+    """The test client leaves the last request's language active: later tests that
+    generate a plan would write it in French."""
+    yield
+    translation.deactivate()
 
 
 def english_plan(team):
