@@ -48,7 +48,7 @@ class ScoredDiagnosticAdmin(DiagnosticAdmin):
     list_filter = [*DiagnosticAdmin.list_filter, IndexBandFilter]
 
 
-FIGURE_SUMMARY = ["question_key", "option_key", "label_en", "share", "is_exact",
+FIGURE_SUMMARY = ["question_key", "option_key", "label", "share", "is_exact",
                   "original_wording", "rank", "n"]
 
 
@@ -74,8 +74,8 @@ class ReferenceStudyAdmin(admin.ModelAdmin):
         (None, {"fields": ["key", "title", "subtitle", "authors", "organisation", "publisher",
                            "year", "published", "source_url"]}),
         (_("Sample"), {"fields": ["sample_clusters", "sample_countries", "sample_members",
-                                  "sample_jobs", "sample_source", "selection_en",
-                                  "selection_fr", "respondents_en", "respondents_fr"]}),
+                                  "sample_jobs", "sample_source", "selection_texts",
+                                  "respondents_texts"]}),
     ]
     inlines = [ReferenceFigureInline]
     formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
@@ -84,11 +84,10 @@ class ReferenceStudyAdmin(admin.ModelAdmin):
 class ReferenceFigureForm(forms.ModelForm):
     class Meta:
         model = ReferenceFigure
-        fields = ["study", "question_key", "option_key", "label_en", "label_fr", "share",
-                  "is_exact", "bound", "statement_en", "statement_fr", "caveat_en", "caveat_fr",
-                  "original_wording", "gloss_en", "gloss_fr", "rank", "rank_to", "n",
-                  "source_url", "source_kind_en", "source_kind_fr", "evidence", "note",
-                  "n_source"]
+        fields = ["study", "question_key", "option_key", "label_texts", "share", "is_exact",
+                  "bound", "statement_texts", "caveat_texts", "original_wording",
+                  "gloss_texts", "rank", "rank_to", "n", "source_url", "source_kind_texts",
+                  "evidence", "note", "n_source"]
 
     def clean(self):
         cleaned = super().clean()
@@ -108,22 +107,22 @@ class ReferenceFigureForm(forms.ModelForm):
 @admin.register(ReferenceFigure)
 class ReferenceFigureAdmin(SimpleHistoryAdmin):
     form = ReferenceFigureForm
-    list_display = ["question_key", "option_key", "label_en", "share", "is_exact",
+    list_display = ["question_key", "option_key", "label", "share", "is_exact",
                     "original_wording", "rank", "n", "source_link"]
     list_filter = ["study", "question_key", "is_exact"]
-    search_fields = ["label_en", "label_fr", "option_key", "evidence"]
+    search_fields = ["label_texts", "option_key", "evidence"]
     list_select_related = ["study"]
     fieldsets = [
-        (None, {"fields": ["study", "question_key", "option_key", "label_en", "label_fr"]}),
+        (None, {"fields": ["study", "question_key", "option_key", "label_texts"]}),
         (_("Figure"), {
             "fields": ["share", "is_exact", "bound", "rank", "rank_to", "n"],
             "description": _("Leave the share empty when the study's figure was not "
                              "recovered: it is then shown as “not recovered”."),
         }),
         (_("The study's own words"), {
-            "fields": ["statement_en", "statement_fr", "caveat_en", "caveat_fr",
-                       "original_wording", "gloss_en", "gloss_fr"]}),
-        (_("Provenance"), {"fields": ["source_url", "source_kind_en", "source_kind_fr",
+            "fields": ["statement_texts", "caveat_texts", "original_wording",
+                       "gloss_texts"]}),
+        (_("Provenance"), {"fields": ["source_url", "source_kind_texts",
                                       "evidence", "note", "n_source"]}),
     ]
 
@@ -132,8 +131,8 @@ class ReferenceFigureAdmin(SimpleHistoryAdmin):
         # Only web addresses become links; anything else is shown as text.
         if figure.source_url.startswith(("https://", "http://")):
             return format_html('<a href="{}" target="_blank" rel="noopener noreferrer">{}</a>',
-                               figure.source_url, figure.source_kind_en or figure.source_url)
-        return figure.source_kind_en or "–"
+                               figure.source_url, figure.source_kind or figure.source_url)
+        return figure.source_kind or "–"
 
 
 @admin.register(ScoringMethod)

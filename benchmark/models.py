@@ -3,6 +3,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from clusterdiag.fields import TextsField
 from diagnostic.models import Diagnostic, Localized
 
 # Imported benchmark sets live in their own module; imported here so that Django finds them.
@@ -27,10 +28,8 @@ class ReferenceStudy(Localized, models.Model):
     sample_jobs = models.PositiveIntegerField(_("jobs"), null=True, blank=True)
     sample_source = models.CharField(_("source of the sample description"), max_length=300,
                                      blank=True)
-    selection_en = models.TextField(_("sample selection and bias (English)"))
-    selection_fr = models.TextField(_("sample selection and bias (French)"))
-    respondents_en = models.CharField(_("respondents (English)"), max_length=200, blank=True)
-    respondents_fr = models.CharField(_("respondents (French)"), max_length=200, blank=True)
+    selection_texts = TextsField(_("sample selection and bias"), long=True)
+    respondents_texts = TextsField(_("respondents"), max_length=200, blank=True)
 
     class Meta:
         verbose_name = _("reference study")
@@ -55,8 +54,7 @@ class ReferenceFigure(Localized, models.Model):
     study = models.ForeignKey(ReferenceStudy, on_delete=models.CASCADE, related_name="figures")
     question_key = models.CharField(_("study question"), max_length=64)
     option_key = models.CharField(_("option"), max_length=64)
-    label_en = models.CharField(_("label (English)"), max_length=300)
-    label_fr = models.CharField(_("label (French)"), max_length=300)
+    label_texts = TextsField(_("label"), max_length=300)
     share = models.DecimalField(_("share of clusters (%)"), max_digits=5, decimal_places=1,
                                 null=True, blank=True,
                                 help_text=_("Empty when the figure was not recovered."))
@@ -74,14 +72,9 @@ class ReferenceFigure(Localized, models.Model):
         _("how the share reads"), max_length=8, choices=Bound.choices, blank=True,
         help_text=_("Whether the source's words make the share exact, approximate, or a "
                     "bound (“just under a third”: upper bound). Empty without a share."))
-    statement_en = models.TextField(_("the study's statement (English)"), blank=True)
-    statement_fr = models.TextField(_("the study's statement (French)"), blank=True)
-    caveat_en = models.TextField(_("caveat (English)"), blank=True)
-    caveat_fr = models.TextField(_("caveat (French)"), blank=True)
-    gloss_en = models.CharField(_("gloss of the original wording (English)"), max_length=300,
-                                blank=True)
-    gloss_fr = models.CharField(_("gloss of the original wording (French)"), max_length=300,
-                                blank=True)
+    statement_texts = TextsField(_("the study's statement"), long=True, blank=True)
+    caveat_texts = TextsField(_("caveat"), long=True, blank=True)
+    gloss_texts = TextsField(_("gloss of the original wording"), max_length=300, blank=True)
     rank = models.PositiveSmallIntegerField(_("rank"), null=True, blank=True,
                                             help_text=_("Where only the rank is known."))
     rank_to = models.PositiveSmallIntegerField(
@@ -90,10 +83,7 @@ class ReferenceFigure(Localized, models.Model):
     n = models.PositiveSmallIntegerField(_("clusters answering (n)"), null=True, blank=True)
     n_source = models.CharField(_("source of n"), max_length=200, blank=True)
     source_url = models.CharField(_("source"), max_length=500, blank=True)
-    source_kind_en = models.CharField(_("kind of source (English)"), max_length=200,
-                                      blank=True)
-    source_kind_fr = models.CharField(_("kind of source (French)"), max_length=200,
-                                      blank=True)
+    source_kind_texts = TextsField(_("kind of source"), max_length=200, blank=True)
     evidence = models.TextField(_("evidence"), blank=True)
     note = models.TextField(_("note"), blank=True)
 

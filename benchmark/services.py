@@ -1,9 +1,11 @@
 """Writes of the benchmark app: scores, the peer cohorts and their statistics."""
 
+from django.apps import apps as global_apps
 from django.db import connection, transaction
 from django.db.models import Count
 from django.utils import timezone
 
+from clusterdiag.language import merge_nested_texts
 from clusterdiag.queue import send_task_on_commit
 from diagnostic.models import Answer, Cluster, Diagnostic, Question
 
@@ -22,6 +24,7 @@ from .models import (
     StatisticsState,
     min_group_size,
 )
+from .reference import method_files, read_reference_file, reference_texts_refresh
 from .segments import ATTRIBUTES, grouping_sets, segment_key
 
 # Target countries too: the shortlist shows how many published peers target a country.
@@ -37,6 +40,32 @@ def scoring_method_load(*, data: dict, apps=None):
         model.objects.exclude(pk=method.pk).update(is_current=False)
         model.objects.filter(pk=method.pk).update(is_current=True)
     return method
+
+
+def scoring_method_texts_refresh(*, data: dict, apps=None, overwrite: bool = False) -> int:
+    """Store the texts of a method file in every language it has, in the stored method's
+    definition (items and bands matched by key); weights and rules are never changed, so
+    scores already computed stay true. Returns 1 when the method changed, else 0."""
+    model = apps.get_model("benchmark", "ScoringMethod") if apps else ScoringMethod
+    method = model.objects.filter(code=data["code"]).first()
+    if method is None:
+        return 0
+    merged = merge_nested_texts(method.definition, data, overwrite=overwrite)
+    if merged == method.definition:
+        return 0
+    method.definition = merged
+    method.save(update_fields=["definition"])
+    return 1
+
+
+def benchmark_files_refresh(*, apps=None, overwrite: bool = False) -> int:
+    """The texts of the shipped study and method files, in every language they have, into
+    the database (see reference_texts_refresh and scoring_method_texts_refresh)."""
+    changed = reference_texts_refresh(data=read_reference_file(), apps=apps or global_apps,
+                                      overwrite=overwrite)
+    return changed + sum(scoring_method_texts_refresh(
+        data=read_reference_file(name), apps=apps, overwrite=overwrite)
+        for name in method_files())
 
 
 def _answers_by_key(diagnostic: Diagnostic) -> dict[str, object]:

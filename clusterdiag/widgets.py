@@ -28,3 +28,20 @@ class CountryPickerMedia:
 
     css = {"all": ["vendor/tom-select/tom-select.bootstrap5.min.css", "css/countries.css"]}
     js = ["vendor/tom-select/tom-select.complete.min.js", "js/countries.js"]
+
+
+class TextsWidget(forms.MultiWidget):
+    """One input per language of the site for a text kept as {"en": ..., "fr": ...}; each
+    input is named <field>_<language> and labelled with its language."""
+
+    def __init__(self, languages: list[tuple[str, str]], *, long: bool = False, attrs=None):
+        widget = forms.Textarea if long else forms.TextInput
+        super().__init__({code: widget(attrs={"lang": code, "aria-label": str(name),
+                                              "placeholder": str(name),
+                                              **({"rows": 2} if long else {})})
+                          for code, name in languages}, attrs)
+        self.languages = [code for code, _name in languages]
+
+    def decompress(self, value):
+        value = value or {}
+        return [value.get(code, "") for code in self.languages]

@@ -110,26 +110,26 @@ class InvitationAdmin(FollowedClustersMixin, admin.ModelAdmin):
 class SectionInline(admin.TabularInline):
     model = Section
     extra = 0
-    fields = ["position", "key", "kind", "title_en", "title_fr"]
+    fields = ["position", "key", "kind", "title_texts"]
     show_change_link = True
 
 
 class QuestionInline(admin.TabularInline):
     model = Question
     extra = 0
-    fields = ["position", "key", "kind", "required", "study_key", "label_en", "label_fr"]
+    fields = ["position", "key", "kind", "required", "study_key", "label_texts"]
     show_change_link = True
 
 
 class OptionInline(admin.TabularInline):
     model = Option
     extra = 0
-    fields = ["position", "key", "label_en", "label_fr", "exclusive"]
+    fields = ["position", "key", "label_texts", "exclusive"]
 
 
 @admin.register(QuestionnaireVersion)
 class QuestionnaireVersionAdmin(FrozenWhenInUseMixin, admin.ModelAdmin):
-    list_display = ["code", "title_en", "is_published", "published_at", "diagnostic_count"]
+    list_display = ["code", "title", "is_published", "published_at", "diagnostic_count"]
     inlines = [SectionInline]
     actions = ["copy_as_new_version"]
 
@@ -150,16 +150,16 @@ class QuestionnaireVersionAdmin(FrozenWhenInUseMixin, admin.ModelAdmin):
 
 @admin.register(Section)
 class SectionAdmin(FrozenWhenInUseMixin, admin.ModelAdmin):
-    list_display = ["version", "position", "key", "title_en", "title_fr"]
+    list_display = ["version", "position", "key", "title"]
     list_filter = ["version"]
     inlines = [QuestionInline]
 
 
 @admin.register(Question)
 class QuestionAdmin(FrozenWhenInUseMixin, admin.ModelAdmin):
-    list_display = ["key", "section", "kind", "required", "study_key", "label_en"]
+    list_display = ["key", "section", "kind", "required", "study_key", "label"]
     list_filter = ["section__version", "kind", "required"]
-    search_fields = ["key", "label_en", "label_fr", "study_key"]
+    search_fields = ["key", "label_texts", "study_key"]
     list_select_related = ["section__version"]
     inlines = [OptionInline]
 

@@ -21,7 +21,7 @@ class FacilitationOfferForm(forms.ModelForm):
 
     class Meta:
         model = FacilitationOffer
-        fields = ["name_en", "name_fr", "description_en", "description_fr", "countries",
+        fields = ["name_texts", "description_texts", "countries",
                   "sectors", "facilitators", "is_active", "position"]
         widgets = {"countries": CountrySelectMultiple}
 
@@ -31,7 +31,7 @@ class FacilitationOfferForm(forms.ModelForm):
 @admin.register(FacilitationOffer)
 class FacilitationOfferAdmin(admin.ModelAdmin):
     form = FacilitationOfferForm
-    list_display = ["name_en", "name_fr", "is_active", "position"]
+    list_display = ["__str__", "is_active", "position"]
     list_filter = ["is_active"]
     filter_horizontal = ["facilitators"]
 

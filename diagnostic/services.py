@@ -261,8 +261,8 @@ def questionnaire_version_copy(*, version: QuestionnaireVersion) -> Questionnair
     administrator to edit and publish: versions in use are never edited in place."""
     number = QuestionnaireVersion.objects.count() + 1
     copy = QuestionnaireVersion.objects.create(
-        code=f"{version.code}-copy{number}", title_en=version.title_en,
-        title_fr=version.title_fr, is_published=False)
+        code=f"{version.code}-copy{number}", title_texts=version.title_texts,
+        is_published=False)
     for section in version.sections.prefetch_related("questions__options"):
         questions = list(section.questions.all())
         section.pk, section.version = None, copy
@@ -272,6 +272,6 @@ def questionnaire_version_copy(*, version: QuestionnaireVersion) -> Questionnair
             question.pk, question.section = None, section
             question.save()
             Option.objects.bulk_create(
-                Option(question=question, key=o.key, position=o.position, label_en=o.label_en,
-                       label_fr=o.label_fr, exclusive=o.exclusive) for o in options)
+                Option(question=question, key=o.key, position=o.position,
+                       label_texts=o.label_texts, exclusive=o.exclusive) for o in options)
     return copy

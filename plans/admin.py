@@ -246,7 +246,7 @@ class ActionPlanAdmin(FollowedClustersMixin, SimpleHistoryAdmin):
                 action.owner_display, action.start_date, action.due_date,
                 " ".join(c.code for c in action.target_countries), action.target_markets,
                 action.milestone, action.milestone_date or "",
-                action.funding.title_en if action.funding else "", action.indicator,
+                action.funding.title if action.funding else "", action.indicator,
                 action.status]])
         return response
 
@@ -269,9 +269,9 @@ class PlaybookVersionAdmin(FrozenWhenInUseMixin, admin.ModelAdmin):
 
 
 class PlaybookItemAdmin(FrozenWhenInUseMixin, admin.ModelAdmin):
-    list_display = ["key", "version", "position", "title_en", "title_fr"]
+    list_display = ["key", "version", "position", "title"]
     list_filter = ["version"]
-    search_fields = ["key", "title_en", "title_fr", "description_en", "description_fr"]
+    search_fields = ["key", "title_texts", "description_texts"]
     list_select_related = ["version"]
 
 
@@ -291,6 +291,6 @@ class BarrierMeasureAdmin(PlaybookItemAdmin):
 
 @admin.register(ActionTemplate)
 class ActionTemplateAdmin(PlaybookItemAdmin):
-    list_display = ["key", "version", "phase", "instrument", "duration_months", "title_en"]
+    list_display = ["key", "version", "phase", "instrument", "duration_months", "title"]
     list_filter = ["version", "phase__key"]
     list_select_related = ["version", "phase", "instrument"]

@@ -14,10 +14,18 @@ from benchmark.models import ScoringMethod
 from .models import ActionPlan
 from .playbook.load import playbook_as_dict
 from .strategy import Wording, describe
+from .texts import ACTION_TEXTS, PLAN_TEXTS, localize
 
 
 def plan_actions(plan: ActionPlan) -> list:
-    return list(plan.actions.select_related("owner", "funding").order_by("position", "pk"))
+    """The actions in order, their generated texts in the reader's language."""
+    return [localize(action, ACTION_TEXTS) for action in plan.actions.select_related(
+        "owner", "funding").order_by("position", "pk")]
+
+
+def localize_plan(plan: ActionPlan) -> ActionPlan:
+    """The plan's generated statement and objectives in the reader's language."""
+    return localize(plan, PLAN_TEXTS)
 
 
 def _label(position: int, title: str) -> str:

@@ -13,7 +13,7 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from benchmark.markets import active_countries
-from clusterdiag.language import active_language
+from clusterdiag.language import active_language, site_languages
 from clusterdiag.mail import administrators, send_each_on_commit
 from diagnostic.models import Diagnostic, Membership
 
@@ -29,6 +29,7 @@ from .models import (
 )
 from .playbook.load import playbook_as_dict, playbook_load
 from .strategy import strategy_for_diagnostic
+from .texts import ACTION_TEXTS, PLAN_TEXTS, record_edit, texts_by_language
 
 Status = ActionPlan.Status
 MIN_PLAN_MONTHS = 12
@@ -108,20 +109,31 @@ def plan_generate(*, diagnostic: Diagnostic, user, start_date) -> ActionPlan:
         raise ValidationError(_("Submit the diagnostic before making its plan."))
     context = strategy_for_diagnostic(locked)
     language = active_language()
-    actions = draft_actions(strategy=context.strategy, playbook=context.playbook,
-                            answers=context.answers, start_date=start_date, language=language,
-                            markets=[m.country for m in context.markets],
-                            governance=(locked.profile or {}).get("governance", ""))
+    # Drafted in every language of the site, so that each reader sees the generated texts
+    # in theirs (plans/texts.py); the columns hold the generating user's language.
+    languages = list(dict.fromkeys([language, *site_languages()]))
+    drafts = {lang: draft_actions(strategy=context.strategy, playbook=context.playbook,
+                                  answers=context.answers, start_date=start_date,
+                                  language=lang, markets=[m.country for m in context.markets],
+                                  governance=(locked.profile or {}).get("governance", ""))
+              for lang in languages}
+    actions = drafts[language]
+    plan_drafts = {lang: {"statement": context.statement(lang),
+                          "objectives": plan_objectives(context.answers, lang)}
+                   for lang in languages}
     plan = ActionPlan(
         cluster=locked.cluster, diagnostic=locked, playbook=context.version,
         phase=context.strategy.phase, strategy=context.as_json(),
-        statement=context.statement(language), start_date=start_date,
+        statement=plan_drafts[language]["statement"], start_date=start_date,
         end_date=plan_end(start_date, actions, plan_months(context.answers)),
-        objectives=plan_objectives(context.answers, language),
+        objectives=plan_drafts[language]["objectives"],
+        generated_texts=texts_by_language(plan_drafts, PLAN_TEXTS),
         profile=plan_profile(context, language), created_by=user)
     _save(plan, user)
-    for values in actions:
-        _save(Action(plan=plan, **values), user)
+    for position, values in enumerate(actions):
+        texts = texts_by_language({lang: drafts[lang][position] for lang in languages},
+                                  ACTION_TEXTS)
+        _save(Action(plan=plan, generated_texts=texts, **values), user)
     return plan
 
 
@@ -184,7 +196,8 @@ def plan_update(*, plan: ActionPlan, user, revision: int, statement: str, start_
         raise ValidationError({"end_date": _(
             "Some actions or milestones end after this date. Move them first, or choose a "
             "later end.")})
-    current.statement, current.start_date, current.end_date = statement, start_date, end_date
+    record_edit(current, "statement", statement)
+    current.start_date, current.end_date = start_date, end_date
     current.full_clean(exclude=["strategy"])
     _save(current, user)
     return current
@@ -227,7 +240,8 @@ def action_add(*, plan: ActionPlan, user, fields: dict) -> Action:
     _check_dates(current, fields)
     _check_owner(current, fields)
     position = (current.actions.aggregate(last=Max("position"))["last"] or 0) + 1
-    action = Action(plan=current, position=position, **fields)
+    action = Action(plan=current, position=position, **fields, typed_languages={
+        name: active_language() for name in ACTION_TEXTS if fields.get(name)})
     action.full_clean()
     _save(action, user)
     return action
@@ -245,7 +259,10 @@ def action_update(*, action: Action, user, revision: int, fields: dict) -> Actio
     _check_owner(plan, fields)
     current = Action.objects.get(pk=action.pk)
     for name, value in fields.items():
-        setattr(current, name, value)
+        if name in ACTION_TEXTS:
+            record_edit(current, name, value)
+        else:
+            setattr(current, name, value)
     current.full_clean()
     _save(current, user)
     return current

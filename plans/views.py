@@ -18,6 +18,7 @@ from diagnostic.access import get_diagnostic_for_user, is_team_member
 from . import services
 from .access import get_action_for_user, get_plan_for_user, is_reviewer, is_team
 from .display import (
+    localize_plan,
     milestones,
     plan_actions,
     plan_timeline_figure,
@@ -36,6 +37,7 @@ from .history import plan_changes
 from .models import ActionPlan
 from .outcomes import MILESTONE_WORDS, milestone_state, plan_outcomes
 from .strategy import Wording, describe, strategy_for_diagnostic
+from .texts import ACTION_TEXTS, localize
 
 
 def _locked(request, plan):
@@ -136,13 +138,17 @@ def plan_create(request, pk):
 # --- The plan -----------------------------------------------------------------------------------
 
 def plan_detail(request, pk):
-    plan = get_plan_for_user(request.user, pk)
+    plan = localize_plan(get_plan_for_user(request.user, pk))
     actions = plan_actions(plan)
     later_run, outcomes = plan_outcomes(plan, actions)
     today = timezone.localdate()
     for action in actions:
         action.outcome = outcomes.get(action.pk)
         action.milestone_state = milestone_state(action, today)
+    comments = list(plan.comments.select_related("author", "action"))
+    for comment in comments:
+        if comment.action is not None:
+            localize(comment.action, ACTION_TEXTS)
     on_team = is_team(plan, request.user)
     allowed = services.allowed_transitions(plan, request.user)
     return render(request, "plans/detail.html", {
@@ -150,7 +156,7 @@ def plan_detail(request, pk):
         "milestone_words": MILESTONE_WORDS,
         "strategy": strategy_view(plan), "is_team": on_team,
         "can_edit": on_team and plan.is_editable, "allowed": allowed,
-        "comments": plan.comments.select_related("author", "action"),
+        "comments": comments,
         "transitions": plan.transitions.select_related("by"),
         "comment_form": CommentForm(plan=plan) if on_team or
         is_reviewer(plan, request.user) else None,
@@ -164,6 +170,7 @@ def plan_edit(request, pk):
     plan = get_plan_for_user(request.user, pk, write=True)
     if not plan.is_editable:
         return _locked(request, plan)
+    localize_plan(plan)  # the form shows the generated statement in the editor's language
     form = PlanForm(request.POST or None, instance=plan,
                     initial={"revision": plan.revision})
     if request.method == "POST" and form.is_valid() and _saved(form, lambda: (
@@ -196,6 +203,7 @@ def action_edit(request, pk, action_pk):
     plan = action.plan
     if not plan.is_editable:
         return _locked(request, plan)
+    localize(action, ACTION_TEXTS)  # the form shows the editor's language
     form = ActionForm(request.POST or None, instance=action, plan=plan,
                       initial={"revision": action.revision})
     if request.method == "POST" and form.is_valid() and _saved(form, lambda: (
@@ -241,7 +249,7 @@ def action_move(request, pk, action_pk):
 
 
 def plan_agenda(request, pk):
-    plan = get_plan_for_user(request.user, pk)
+    plan = localize_plan(get_plan_for_user(request.user, pk))
     actions = plan_actions(plan)
     return render(request, "plans/agenda.html", {
         "plan": plan, "cluster": plan.cluster, "actions": actions,

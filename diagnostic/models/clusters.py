@@ -14,7 +14,7 @@ from clusterdiag.language import localized_attribute
 
 
 class Localized:
-    """Text fields stored as <name>_en and <name>_fr; `localized("label")` picks the
+    """Texts stored in every language in <name>_texts; `localized("label")` picks the
     active language and falls back to English."""
 
     def localized(self, name: str) -> str:

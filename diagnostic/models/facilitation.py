@@ -8,19 +8,19 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from django_countries.fields import CountryField
 
+from clusterdiag.fields import TextsField
+
 from .clusters import Cluster, ClusterScopedQuerySet, Localized, Sector
 
 
 class FacilitationOfferQuerySet(models.QuerySet):
     def available(self):
-        return self.filter(is_active=True).order_by("position", "name_en")
+        return self.filter(is_active=True).order_by("position", "name_texts__en")
 
 
 class FacilitationOffer(Localized, models.Model):
-    name_en = models.CharField(_("name (English)"), max_length=200)
-    name_fr = models.CharField(_("name (French)"), max_length=200, blank=True)
-    description_en = models.TextField(_("description (English)"), max_length=2000, blank=True)
-    description_fr = models.TextField(_("description (French)"), max_length=2000, blank=True)
+    name_texts = TextsField(_("name"), max_length=200)
+    description_texts = TextsField(_("description"), max_length=2000, long=True, blank=True)
     countries = CountryField(_("countries served"), multiple=True, blank=True,
                              help_text=_("Leave empty for every country."))
     sectors = models.JSONField(_("sectors served"), default=list, blank=True,
@@ -38,7 +38,7 @@ class FacilitationOffer(Localized, models.Model):
     class Meta:
         verbose_name = _("facilitation offer")
         verbose_name_plural = _("facilitation offers")
-        ordering = ["position", "name_en"]
+        ordering = ["position", "name_texts__en"]
 
     def __str__(self):
         return self.localized("name")

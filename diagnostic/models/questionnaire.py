@@ -6,6 +6,8 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from clusterdiag.fields import TextsField
+
 from .clusters import Cluster, ClusterScopedQuerySet, Localized
 
 # --- The questionnaire: versioned data ----------------------------------------------------
@@ -18,8 +20,7 @@ class QuestionnaireVersionQuerySet(models.QuerySet):
 
 class QuestionnaireVersion(Localized, models.Model):
     code = models.CharField(_("version"), max_length=32, unique=True)
-    title_en = models.CharField(_("title (English)"), max_length=200)
-    title_fr = models.CharField(_("title (French)"), max_length=200)
+    title_texts = TextsField(_("title"), max_length=200)
     is_published = models.BooleanField(_("published"), default=False)
     published_at = models.DateTimeField(_("published"), null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
@@ -54,10 +55,8 @@ class Section(Localized, models.Model):
     key = models.SlugField(_("key"), max_length=64)
     position = models.PositiveSmallIntegerField(_("position"))
     kind = models.CharField(max_length=16, choices=Kind.choices, default=Kind.QUESTIONS)
-    title_en = models.CharField(_("title (English)"), max_length=200)
-    title_fr = models.CharField(_("title (French)"), max_length=200)
-    intro_en = models.TextField(_("introduction (English)"), blank=True)
-    intro_fr = models.TextField(_("introduction (French)"), blank=True)
+    title_texts = TextsField(_("title"), max_length=200)
+    intro_texts = TextsField(_("introduction"), long=True, blank=True)
 
     class Meta:
         verbose_name = _("section")
@@ -67,7 +66,7 @@ class Section(Localized, models.Model):
                                                name="section_unique_key")]
 
     def __str__(self):
-        return f"{self.version.code} · {self.position}. {self.title_en}"
+        return f"{self.version.code} · {self.position}. {self.localized('title')}"
 
     @property
     def title(self):
@@ -97,10 +96,8 @@ class Question(Localized, models.Model):
     position = models.PositiveSmallIntegerField(_("position"))
     kind = models.CharField(_("kind"), max_length=16, choices=Kind.choices)
     required = models.BooleanField(_("required"), default=False)
-    label_en = models.CharField(_("label (English)"), max_length=500)
-    label_fr = models.CharField(_("label (French)"), max_length=500)
-    help_en = models.TextField(_("help (English)"), blank=True)
-    help_fr = models.TextField(_("help (French)"), blank=True)
+    label_texts = TextsField(_("label"), max_length=500)
+    help_texts = TextsField(_("help"), long=True, blank=True)
     min_choices = models.PositiveSmallIntegerField(null=True, blank=True)
     max_choices = models.PositiveSmallIntegerField(null=True, blank=True)
     min_value = models.DecimalField(max_digits=14, decimal_places=2, null=True, blank=True)
@@ -125,7 +122,7 @@ class Question(Localized, models.Model):
                                                name="question_unique_key")]
 
     def __str__(self):
-        return f"{self.key}: {self.label_en}"
+        return f"{self.key}: {self.localized('label')}"
 
     @property
     def label(self):
@@ -140,8 +137,7 @@ class Option(Localized, models.Model):
     question = models.ForeignKey(Question, on_delete=models.CASCADE, related_name="options")
     key = models.SlugField(_("key"), max_length=64)
     position = models.PositiveSmallIntegerField(_("position"))
-    label_en = models.CharField(_("label (English)"), max_length=300)
-    label_fr = models.CharField(_("label (French)"), max_length=300)
+    label_texts = TextsField(_("label"), max_length=300)
     exclusive = models.BooleanField(
         _("exclusive"), default=False,
         help_text=_("Cannot be combined with other answers (e.g. 'none of these')."))
@@ -154,7 +150,7 @@ class Option(Localized, models.Model):
                                                name="option_unique_key")]
 
     def __str__(self):
-        return f"{self.key}: {self.label_en}"
+        return f"{self.key}: {self.localized('label')}"
 
     @property
     def label(self):

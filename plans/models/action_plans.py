@@ -11,10 +11,27 @@ from simple_history.models import HistoricalRecords
 
 from diagnostic.models import ClusterScopedQuerySet, Diagnostic
 
+from ..texts import generated_text
 from .playbook import FundingOption, PlaybookVersion
 
 
-class ActionPlan(models.Model):
+class GeneratedTexts(models.Model):
+    """The texts of a plan or an action as generated, in every language, and the language
+    of those a person edited (plans/texts.py)."""
+
+    generated_texts = models.JSONField(
+        _("generated texts in every language"), default=dict, blank=True,
+        help_text=_("The texts as generated, in every language; a text leaves it when a "
+                    "person edits it."))
+    typed_languages = models.JSONField(
+        _("languages of edited texts"), default=dict, blank=True,
+        help_text=_("For each text a person edited, the language it was typed in."))
+
+    class Meta:
+        abstract = True
+
+
+class ActionPlan(GeneratedTexts):
     class Status(models.TextChoices):
         DRAFT = "draft", _("draft")
         SUBMITTED = "submitted", _("submitted for review")
@@ -85,7 +102,7 @@ class ActionPlan(models.Model):
         return (self.end_date - self.start_date).days
 
 
-class Action(models.Model):
+class Action(GeneratedTexts):
     class Status(models.TextChoices):
         PLANNED = "planned", _("planned")
         IN_PROGRESS = "in_progress", _("in progress")
@@ -140,7 +157,9 @@ class Action(models.Model):
         ]
 
     def __str__(self):
-        return self.title
+        # In the reader's language while the title is as generated (plans/texts.py).
+        text = generated_text(self, "title")
+        return self.title if text is None else text
 
     @property
     def is_closed(self) -> bool:

@@ -5,6 +5,7 @@ changes a plan already made."""
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from clusterdiag.fields import TextsField
 from diagnostic.models import Localized
 
 
@@ -38,23 +39,21 @@ class PlaybookVersion(models.Model):
 
 
 class PlaybookItem(Localized, models.Model):
-    """Common fields: a stable key, a position and a title and description in EN and FR."""
+    """Common fields: a stable key, a position and a title and description in every language."""
 
     version = models.ForeignKey(PlaybookVersion, on_delete=models.CASCADE,
                                 related_name="%(class)ss")
     key = models.SlugField(_("key"), max_length=64)
     position = models.PositiveSmallIntegerField(_("position"), default=0)
-    title_en = models.CharField(_("title (English)"), max_length=200)
-    title_fr = models.CharField(_("title (French)"), max_length=200)
-    description_en = models.TextField(_("description (English)"), blank=True)
-    description_fr = models.TextField(_("description (French)"), blank=True)
+    title_texts = TextsField(_("title"), max_length=200)
+    description_texts = TextsField(_("description"), long=True, blank=True)
 
     class Meta:
         abstract = True
         ordering = ["version", "position"]
 
     def __str__(self):
-        return f"{self.version.code} · {self.title_en}"
+        return f"{self.version.code} · {self.localized('title')}"
 
     @property
     def title(self):
@@ -120,13 +119,10 @@ class ActionTemplate(PlaybookItem):
     instrument = models.ForeignKey(Instrument, on_delete=models.SET_NULL, null=True, blank=True,
                                    related_name="action_templates",
                                    verbose_name=_("instrument"))
-    owner_role_en = models.CharField(_("owner role (English)"), max_length=200)
-    owner_role_fr = models.CharField(_("owner role (French)"), max_length=200)
+    owner_role_texts = TextsField(_("owner role"), max_length=200)
     duration_months = models.PositiveSmallIntegerField(_("typical duration (months)"), default=3)
-    milestone_en = models.CharField(_("milestone (English)"), max_length=300)
-    milestone_fr = models.CharField(_("milestone (French)"), max_length=300)
-    indicator_en = models.CharField(_("indicator (English)"), max_length=300)
-    indicator_fr = models.CharField(_("indicator (French)"), max_length=300)
+    milestone_texts = TextsField(_("milestone"), max_length=300)
+    indicator_texts = TextsField(_("indicator"), max_length=300)
 
     class Meta(PlaybookItem.Meta):
         db_table = "diagnostic_actiontemplate"  # the table of the first release

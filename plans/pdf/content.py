@@ -6,7 +6,13 @@ from django.utils import timezone
 from benchmark.results import build
 from benchmark.selectors import results_data
 
-from ..display import milestones, plan_actions, plan_timeline_figure, strategy_view
+from ..display import (
+    localize_plan,
+    milestones,
+    plan_actions,
+    plan_timeline_figure,
+    strategy_view,
+)
 from ..models import ActionPlan
 from . import charts
 
@@ -28,6 +34,7 @@ def plan_for_pdf(plan_id: int) -> ActionPlan:
 
 def pdf_context(plan: ActionPlan, *, with_images: bool = True) -> dict:
     """The template's context, in the active language."""
+    localize_plan(plan)
     actions = plan_actions(plan)
     diagnostic = plan.diagnostic
     results = build(results_data(diagnostic, filters={})) \

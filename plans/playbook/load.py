@@ -8,7 +8,10 @@ import json
 from pathlib import Path
 
 from django.apps import apps as global_apps
+from django.db import transaction
 from django.utils import timezone
+
+from clusterdiag.language import refresh_texts, save_texts, text_columns, texts_attribute
 
 DATA_DIR = Path(__file__).resolve().parent
 
@@ -17,9 +20,20 @@ def read_version_file(name: str) -> dict:
     return json.loads((DATA_DIR / name).read_text(encoding="utf-8"))
 
 
-def _texts(item: dict, *names: str) -> dict:
-    return {f"{name}_{lang}": item.get(name, {}).get(lang, "")
-            for name in names for lang in ("en", "fr")}
+# The texts of each kind of item, and the key the file gives each item by.
+KINDS = {"phases": ("Phase", "key", ("title", "description")),
+         "instruments": ("Instrument", "key", ("title", "description")),
+         "barrier_measures": ("BarrierMeasure", "barrier", ("title", "description")),
+         "funding_options": ("FundingOption", "key", ("title", "description")),
+         "action_templates": ("ActionTemplate", "key", ("title", "description", "owner_role",
+                                                        "milestone", "indicator"))}
+
+
+def _texts(model, item: dict, *names: str) -> dict:
+    fields = {}
+    for name in names:
+        fields.update(text_columns(model, name, item.get(name)))
+    return fields
 
 
 def playbook_load(*, data: dict, apps=global_apps, publish: bool = True):
@@ -36,35 +50,58 @@ def playbook_load(*, data: dict, apps=global_apps, publish: bool = True):
     for position, item in enumerate(data["phases"], start=1):
         phases[item["key"]] = models["Phase"].objects.create(
             version=version, key=item["key"], position=position,
-            **_texts(item, "title", "description"))
+            **_texts(models["Phase"], item, "title", "description"))
     instruments = {}
     for position, item in enumerate(data["instruments"], start=1):
         instrument = models["Instrument"].objects.create(
             version=version, key=item["key"], position=position,
-            **_texts(item, "title", "description"))
+            **_texts(models["Instrument"], item, "title", "description"))
         instrument.phases.set([phases[key] for key in item["phases"]])
         instruments[item["key"]] = instrument
     for position, item in enumerate(data["barrier_measures"], start=1):
         measure = models["BarrierMeasure"].objects.create(
             version=version, key=item["barrier"], position=position,
-            **_texts(item, "title", "description"))
+            **_texts(models["BarrierMeasure"], item, "title", "description"))
         measure.instruments.set([instruments[key] for key in item.get("instruments", [])])
     for position, item in enumerate(data["funding_options"], start=1):
         models["FundingOption"].objects.create(
             version=version, key=item["key"], position=position,
-            study_options=item.get("study_options", []), **_texts(item, "title", "description"))
+            study_options=item.get("study_options", []),
+            **_texts(models["FundingOption"], item, "title", "description"))
     for position, item in enumerate(data["action_templates"], start=1):
         models["ActionTemplate"].objects.create(
             version=version, key=item["key"], position=position, phase=phases[item["phase"]],
             instrument=instruments.get(item.get("instrument")),
             duration_months=item["duration_months"],
-            **_texts(item, "title", "description", "owner_role", "milestone", "indicator"))
+            **_texts(models["ActionTemplate"], item, "title", "description", "owner_role",
+                     "milestone", "indicator"))
     return version
 
 
+@transaction.atomic
+def playbook_texts_refresh(*, data: dict, apps=global_apps, overwrite: bool = False) -> int:
+    """Store the texts of a playbook file in every language it has, on the version already
+    in the database (items matched by key): a language added to the file reaches the
+    database without a new version. Only texts change, and a language already stored is
+    kept unless `overwrite`. Returns how many rows changed."""
+    version = apps.get_model("plans", "PlaybookVersion").objects.filter(
+        code=data["version"]).first()
+    if version is None:
+        return 0
+    changed = []
+    for kind, (model_name, key, names) in KINDS.items():
+        stored = {obj.key: obj for obj in apps.get_model("plans", model_name).objects.filter(
+            version=version)}
+        for item in data.get(kind, []):
+            obj = stored.get(item[key])
+            if obj is not None and refresh_texts(obj, item, names, overwrite=overwrite):
+                changed.append(obj)
+    save_texts(changed)
+    return len(changed)
+
+
 def _localized(obj, *names: str) -> dict:
-    return {name: {"en": getattr(obj, f"{name}_en"), "fr": getattr(obj, f"{name}_fr")}
-            for name in names}
+    return {name: dict(getattr(obj, texts_attribute(name))) for name in names}
 
 
 def playbook_as_dict(version) -> dict:
@@ -96,3 +133,14 @@ def playbook_as_dict(version) -> dict:
              **_localized(t, "title", "description", "owner_role", "milestone", "indicator")}
             for t in templates],
     }
+
+
+def version_files() -> list[str]:
+    """The names of the shipped playbook files (v1.json, ...)."""
+    return sorted(path.name for path in DATA_DIR.glob("v*.json"))
+
+
+def playbook_files_refresh(*, apps=global_apps, overwrite: bool = False) -> int:
+    """playbook_texts_refresh for every shipped playbook file."""
+    return sum(playbook_texts_refresh(data=read_version_file(name), apps=apps,
+                                      overwrite=overwrite) for name in version_files())

@@ -2,6 +2,7 @@ from decimal import Decimal
 from io import StringIO
 
 import pytest
+from django.conf import settings
 from django.core.management import call_command
 from django.urls import reverse
 
@@ -50,10 +51,10 @@ UNPUBLISHED = {
     ("Q7_funding_sources", "q7_interreg"), ("Q7_funding_sources", "q7_other"),
 }
 
-FIGURE_COLUMNS = ["question_key", "option_key", "label_en", "label_fr", "share", "is_exact",
-                  "original_wording", "rank", "n", "n_source", "source_url", "source_kind_en",
-                  "source_kind_fr", "evidence", "note", "bound", "rank_to", "statement_en",
-                  "statement_fr", "caveat_en", "caveat_fr", "gloss_en", "gloss_fr"]
+FIGURE_COLUMNS = ["question_key", "option_key", "label_texts", "share", "is_exact",
+                  "original_wording", "rank", "n", "n_source", "source_url",
+                  "source_kind_texts", "evidence", "note", "bound", "rank_to",
+                  "statement_texts", "caveat_texts", "gloss_texts"]
 
 
 def figures():
@@ -89,7 +90,7 @@ def test_unpublished_figures_are_exactly_those_not_recovered():
 def test_approximate_figures_keep_the_sources_wording_and_others_have_none():
     wordings = dict(figures().values_list("option_key", "original_wording"))
 
-    glosses = dict(figures().values_list("option_key", "gloss_fr"))
+    glosses = dict(figures().values_list("option_key", "gloss_texts__fr"))
 
     # The German words alone: their gloss is in the reader's language, apart.
     assert wordings["q3_trust"] == "jeweils ein Fünftel"
@@ -107,8 +108,8 @@ def test_every_figure_names_its_source():
     published = figures().exclude(share=None)
 
     assert [f.option_key for f in published if not f.source_url.startswith("http")] == []
-    assert [f.option_key for f in figures() if not (f.source_kind_en and f.source_kind_fr)] \
-        == []
+    assert [f.option_key for f in figures()
+            if not (f.source_kind_texts.get("en") and f.source_kind_texts.get("fr"))] == []
 
 
 def test_only_the_motives_carry_a_rank():
@@ -136,12 +137,12 @@ def test_study_carries_its_sample_and_its_bias_in_both_languages():
     assert study.authors == "Gerd Meier zu Köcker; Claudia Martina Buhl"
     for words in ["small and medium-sized enterprises", "transnational R&D cooperation",
                   "network managers", "Which 10 countries took part was not recovered"]:
-        assert words in study.selection_en
+        assert words in study.selection_texts["en"]
     for words in ["réseaux de PME", "coopération transnationale en R&D",
                   "managers des réseaux", "La liste des 10 pays n'a pas été retrouvée"]:
-        assert words in study.selection_fr
-    assert (study.respondents_en, study.respondents_fr) == ("network managers",
-                                                            "managers des réseaux")
+        assert words in study.selection_texts["fr"]
+    assert (study.respondents_texts["en"], study.respondents_texts["fr"]) == (
+        "network managers", "managers des réseaux")
 
 
 def test_loading_again_creates_nothing_and_keeps_a_correction():
@@ -239,6 +240,10 @@ def change_form_data(figure, **changes):
     data.update(study=figure.study_id, **changes)
     boolean = {True: "true", False: "false", None: "unknown"}
     data["is_exact"] = boolean[data["is_exact"]]
+    # A text in every language is one input per language of the site.
+    for name in [k for k in data if k.endswith("_texts")]:
+        texts = data.pop(name)
+        data.update({f"{name}_{code}": texts.get(code, "") for code, _ in settings.LANGUAGES})
     return {k: "" if v is None else v for k, v in data.items()}
 
 

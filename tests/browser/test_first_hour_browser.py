@@ -62,8 +62,8 @@ def test_a_facilitator_is_asked_for_assigned_and_reviews(live_server, page):
     admin = administrator()
     facilitator = FacilitatorFactory(email="fab@example.org", first_name="Fabienne",
                                      last_name="Roux", language="fr")
-    offer = FacilitationOffer.objects.create(name_en="Nordic cluster programme",
-                                             name_fr="Programme clusters nordiques",
+    offer = FacilitationOffer.objects.create(name_texts={"en": "Nordic cluster programme",
+                                                         "fr": "Programme clusters nordiques"},
                                              countries=["SE", "FI"], sectors=["ict"])
     offer.facilitators.add(facilitator)
     manager = UserFactory(email="lena@example.org", first_name="Lena", last_name="Berg")

@@ -50,8 +50,8 @@ def test_a_version_with_diagnostics_cannot_be_edited_in_the_admin(admin_client, 
     question = team.diagnostic.version.sections.get(key="motives").questions.first()
 
     response = admin_client.post(reverse("admin:diagnostic_question_change",
-                                         args=[question.pk]), {"label_en": "Changed"})
+                                         args=[question.pk]), {"label_texts_en": "Changed"})
 
     question.refresh_from_db()
     assert response.status_code == 403
-    assert question.label_en != "Changed"
+    assert question.label_texts["en"] != "Changed"

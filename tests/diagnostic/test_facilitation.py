@@ -17,8 +17,9 @@ pytestmark = [pytest.mark.django_db]
 
 @pytest.fixture
 def offer():
-    return FacilitationOffer.objects.create(name_en="Nordic programme",
-                                            name_fr="Programme nordique", countries=["SE"],
+    return FacilitationOffer.objects.create(name_texts={"en": "Nordic programme",
+                                                        "fr": "Programme nordique"},
+                                            countries=["SE"],
                                             sectors=["ict"])
 
 

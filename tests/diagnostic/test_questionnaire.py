@@ -15,23 +15,28 @@ SURVEY_RULES = {  # 2007 survey question: (kind, max answers)
 }
 
 
+def filled(texts: dict | None) -> dict:
+    """A text of the file as stored: the languages it has a text in."""
+    return {language: text for language, text in (texts or {}).items() if text}
+
+
 @pytest.mark.parametrize("name", ["v1.json", "v2.json"])
 def test_the_migration_loaded_each_version_exactly_as_in_the_data_file(name):
     data = read_version_file(name)
     version = QuestionnaireVersion.objects.get(code=data["version"])
 
     stored = [
-        (s.key, s.title_en, s.title_fr,
-         [(q.key, q.kind, q.required, q.label_en, q.label_fr, q.show_if, q.drives,
-           [(o.key, o.label_en, o.label_fr) for o in q.options.order_by("position")])
+        (s.key, s.title_texts, s.intro_texts,
+         [(q.key, q.kind, q.required, q.label_texts, q.help_texts, q.show_if, q.drives,
+           [(o.key, o.label_texts) for o in q.options.order_by("position")])
           for q in s.questions.order_by("position")])
         for s in version.sections.order_by("position")
     ]
     expected = [
-        (s["key"], s["title"]["en"], s["title"]["fr"],
-         [(q["key"], q["kind"], q["required"], q["label"]["en"], q["label"]["fr"],
+        (s["key"], filled(s["title"]), filled(s.get("intro")),
+         [(q["key"], q["kind"], q["required"], filled(q["label"]), filled(q.get("help")),
            q.get("show_if", []), q.get("drives", []),
-           [(o["key"], o["label"]["en"], o["label"]["fr"]) for o in q.get("options", [])])
+           [(o["key"], filled(o["label"])) for o in q.get("options", [])])
           for q in s["questions"]])
         for s in data["sections"]
     ]
@@ -60,8 +65,9 @@ def test_survey_items_keep_the_study_options_and_answer_rules():
 def test_every_label_has_english_and_french():
     for model, fields in [(Section, ["title"]), (Question, ["label"]), (Option, ["label"])]:
         for field in fields:
-            assert not model.objects.filter(**{f"{field}_en": ""}).exists()
-            assert not model.objects.filter(**{f"{field}_fr": ""}).exists()
+            for language in ("en", "fr"):
+                assert not model.objects.exclude(
+                    **{f"{field}_texts__has_key": language}).exists()
 
 
 def test_loading_a_version_again_changes_nothing():

@@ -162,7 +162,7 @@ def test_a_playbook_version_in_use_is_frozen_and_can_be_copied(admin_client, tea
     version = plan.playbook
     phase = version.phases.first()
     response = admin_client.post(reverse("admin:plans_phase_change", args=[phase.pk]),
-                                 {"title_en": "Changed"})
+                                 {"title_texts_en": "Changed"})
     assert response.status_code == 403
     admin_client.post(reverse("admin:plans_playbookversion_changelist"),
                       {"action": "copy_as_new_version", "_selected_action": [version.pk]})

@@ -12,6 +12,7 @@ from diagnostic import services as diagnostic_services
 from diagnostic.models import Question
 from plans import services
 from plans.models import ActionPlan, MarketShortlist
+from plans.pdf.render import plan_html
 from tests.factories import answer_everything, plan_for, submitted_diagnostic
 
 pytestmark = [pytest.mark.django_db]
@@ -95,6 +96,22 @@ def test_the_plan_keeps_objectives_period_profile_and_amounts(team):
     assert plan.profile["funding"] == {"budget": 120000, "own": 30000, "members": 30000,
                                        "public": 60000}
     assert plan.profile["themes"] == "Hydrogen"
+
+
+def test_the_pdf_shows_the_objectives_and_the_cooperation_profile(team):
+    diagnostic = _submitted_with(
+        team, main_objectives="Two partner clusters", objective_indicators="Two agreements",
+        funding_planned="funding_yes", intl_budget_eur=120000, own_financing_pct=25,
+        cooperation_themes="Hydrogen storage")
+    plan = services.plan_generate(diagnostic=diagnostic, user=team.manager, start_date=START)
+
+    html = plan_html(plan_id=plan.pk, language="fr", with_images=False)
+
+    section = html[html.index('<section id="objectives">'):]
+    section = section[:section.index("</section>")]
+    assert "Objectifs et profil de coopération" in section
+    assert "<td>Two partner clusters</td><td>Two agreements</td>" in section
+    assert "Hydrogen storage" in section and "120000 €" in section
 
 
 def test_plan_pages_keep_their_query_count_with_1_and_30_actions(client, team):
