@@ -11,6 +11,7 @@ from django.conf import settings
 from django.core.cache import cache, caches
 from django.db import connection
 
+from clusterdiag import sessioncache
 from clusterdiag.celery import app as celery_app
 
 from .factories import UserFactory
@@ -32,6 +33,7 @@ def _fast_and_isolated(settings, request):
     cache.clear()
     caches["sessions"].clear()
     caches["ratelimit"].clear()
+    sessioncache.reset()
     yield
     celery_app.conf.task_always_eager = settings.CELERY_TASK_ALWAYS_EAGER
 
