@@ -341,7 +341,9 @@ if SESSION_CACHE_URL:
     CACHES["sessions"] = {
         "BACKEND": "clusterdiag.sessioncache.RedisCache",
         "LOCATION": SESSION_CACHE_URL,
-        "KEY_PREFIX": "clusterdiag",
+        # The database in the prefix: two sites sharing one Redis (a staging and a bench
+        # site, say) never read each other's users, whose ids are the same.
+        "KEY_PREFIX": "clusterdiag:{HOST}:{PORT}/{NAME}".format(**DATABASES["default"]),
         "OPTIONS": {"socket_timeout": 0.25, "socket_connect_timeout": 0.25},
     }
 CACHES["ratelimit"] = CACHES_RATELIMIT
