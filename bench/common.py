@@ -23,6 +23,9 @@ OUT = ROOT / "bench" / "out"  # what bench/report.py reads; not committed
 TMP = Path(tempfile.gettempdir())
 PG = os.environ.get("BENCH_PG", "postgres://clusterdiag:clusterdiag@127.0.0.1:5432")
 SECRET = "bench-only-secret-not-used-anywhere-else-0123456789"
+# Sessions and their users copied in a shared Redis, as the deployment does (README,
+# SESSION_CACHE_URL): keys are prefixed and random, so another user of this Redis is safe.
+SESSION_CACHE = os.environ.get("BENCH_SESSION_CACHE_URL", "redis://127.0.0.1:6379/12")
 
 
 # --- The driver side --------------------------------------------------------------------
@@ -47,6 +50,7 @@ def django_env(database: str, **extra) -> dict:
     env.update(DJANGO_SETTINGS_MODULE="clusterdiag.settings", DEBUG="false", SECRET_KEY=SECRET,
                HTTPS="false", ALLOWED_HOSTS="127.0.0.1,localhost,testserver",
                DATABASE_URL=f"{PG}/{database}", LOG_LEVEL="WARNING",
+               SESSION_CACHE_URL=SESSION_CACHE,
                STATIC_ROOT=str(TMP / "clusterdiag-bench-static"), **extra)
     return env
 

@@ -1,19 +1,16 @@
-"""The logged-in user of a request, from a short-lived copy in this process's memory.
+"""The logged-in user of a request, from the session cache (clusterdiag/sessioncache.py).
 
-With sessions cached (clusterdiag/sessions.py), looking the user up was the last
-database query of a trivial logged-in page. The copy lives at most SESSION_CACHE_SECONDS
-and is dropped at once when this process saves or deletes the user; a change made by
-another process or host (a new password, a deactivation) applies there within that delay.
-Django still checks the session's password hash against the copy on every request.
+With sessions copied (clusterdiag/sessions.py), looking the user up was the last database
+query of a trivial logged-in page. The copy lives at most SESSION_CACHE_SECONDS and is
+deleted whenever the user is saved or deleted (receivers.py); with SESSION_CACHE_URL that
+deletion is seen by every process and host at once. Django still checks the session's
+password hash against the copy on every request.
 """
 
 from django.conf import settings
 from django.contrib.auth.backends import ModelBackend
-from django.core.cache import caches
 
-
-def user_cache():
-    return caches[settings.SESSION_CACHE_ALIAS]
+from . import sessioncache
 
 
 def user_key(user_id) -> str:
@@ -22,21 +19,19 @@ def user_key(user_id) -> str:
 
 class CachedUserBackend(ModelBackend):
     def get_user(self, user_id):
-        seconds = settings.SESSION_CACHE_SECONDS
-        if not seconds:
+        if not settings.SESSION_CACHE_SECONDS:
             return super().get_user(user_id)
-        user = user_cache().get(user_key(user_id))
+        user = sessioncache.get(user_key(user_id))
         if user is None:
             user = super().get_user(user_id)
             if user is not None:
-                user_cache().set(user_key(user_id), user, seconds)
+                sessioncache.fill(user_key(user_id), user, settings.SESSION_CACHE_SECONDS)
         return user
 
 
 def forget_user(user_id) -> None:
-    user_cache().delete(user_key(user_id))
+    sessioncache.changed(user_key(user_id))
 
 
 def remember_user(user) -> None:
-    if settings.SESSION_CACHE_SECONDS:
-        user_cache().set(user_key(user.pk), user, settings.SESSION_CACHE_SECONDS)
+    sessioncache.fill(user_key(user.pk), user, settings.SESSION_CACHE_SECONDS)

@@ -281,12 +281,15 @@ CELERY_BEAT_SCHEDULE = {
 }
 
 # --- Security -------------------------------------------------------------------------------
-# In the database, with each process's copy used for SESSION_CACHE_SECONDS (sessions.py).
-# Off by default: with a copy, a log-out or a new password on one process is honoured by
-# the others only once their copy expires, and a session must end at once everywhere.
+# In the database, with a copy of each session and its user in the "sessions" cache
+# (sessions.py, sessioncache.py). SESSION_CACHE_URL (a Redis shared by every process and
+# host) makes that copy safe: a log-out or a new password deletes the one copy, so the
+# session ends everywhere at once. Without it the cache would be each process's own, whose
+# copy outlives a log-out made elsewhere: then no copy by default.
 SESSION_ENGINE = "clusterdiag.sessions"
 SESSION_CACHE_ALIAS = "sessions"
-SESSION_CACHE_SECONDS = env_int("SESSION_CACHE_SECONDS", 0)
+SESSION_CACHE_URL = env.str("SESSION_CACHE_URL", default="")
+SESSION_CACHE_SECONDS = env_int("SESSION_CACHE_SECONDS", 600 if SESSION_CACHE_URL else 0)
 SESSION_COOKIE_HTTPONLY = True
 CSRF_COOKIE_HTTPONLY = True
 X_FRAME_OPTIONS = "DENY"
@@ -331,13 +334,24 @@ CACHES = {
         "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
         "OPTIONS": {"MAX_ENTRIES": env_int("CACHE_MAX_ENTRIES", 500, minimum=10)},
     },
-    # Sessions and their users, for SESSION_CACHE_SECONDS: in this process only.
+    # Sessions and their users (sessions.py): in this process unless SESSION_CACHE_URL.
     "sessions": {
         "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
         "LOCATION": "sessions",
         "OPTIONS": {"MAX_ENTRIES": env_int("SESSION_CACHE_MAX_ENTRIES", 5000, minimum=10)},
     },
 }
+if SESSION_CACHE_URL:
+    # Short timeouts: a stopped or hung Redis costs one request a quarter of a second, then
+    # the process reads the database for a while (sessioncache.py).
+    CACHES["sessions"] = {
+        "BACKEND": "clusterdiag.sessioncache.RedisCache",
+        "LOCATION": SESSION_CACHE_URL,
+        # The database in the prefix: two sites sharing one Redis (a staging and a bench
+        # site, say) never read each other's users, whose ids are the same.
+        "KEY_PREFIX": "clusterdiag:{HOST}:{PORT}/{NAME}".format(**DATABASES["default"]),
+        "OPTIONS": {"socket_timeout": 0.25, "socket_connect_timeout": 0.25},
+    }
 CACHES["ratelimit"] = CACHES_RATELIMIT
 
 # --- Benchmark ----------------------------------------------------------------------------

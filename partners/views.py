@@ -156,16 +156,12 @@ def matches(request, pk):
     viewer = get_acting_profile(request.user, pk)
     form = MatchFilterForm(request.GET or None)
     filters = form.cleaned_data if form.is_bound and form.is_valid() else {}
-    ranked = matching.ranked_ids(viewer, country=filters.get("country", ""),
+    version = matching.data_version(viewer.cluster_id)
+    ranked = matching.ranked_ids(viewer, version=version, country=filters.get("country", ""),
                                  sector=filters.get("sector", ""),
                                  phase=filters.get("phase", ""))
     page = Paginator(ranked, PAGE_SIZE).get_page(filters.get("page"))
-    maximum = matching.max_points()
-    rows = []
-    for row in matching.details(viewer, list(page.object_list)):
-        factors = matching.explain(viewer, row)
-        rows.append({"profile": row, "factors": factors,
-                     "percent": matching.percent(sum(f.points for f in factors), maximum)})
+    rows = matching.page_rows(viewer, list(page.object_list), version=version)
     received = (Interest.objects.filter(to_cluster_id=pk, status=Interest.Status.PENDING)
                 .select_related("from_cluster"))
     return render(request, "partners/matches.html", {

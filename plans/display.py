@@ -12,7 +12,7 @@ from benchmark import charts
 from benchmark.models import ScoringMethod
 
 from .models import ActionPlan
-from .playbook.load import playbook_as_dict
+from .playbook.load import playbook_read
 from .strategy import Wording, describe
 from .texts import ACTION_TEXTS, PLAN_TEXTS, localize
 
@@ -111,7 +111,7 @@ def milestones(actions: list) -> list:
 
 def strategy_view(plan: ActionPlan) -> dict:
     """The plan's strategy as generated, with its "why", in the user's language."""
-    playbook = playbook_as_dict(plan.playbook)
+    playbook = playbook_read(plan.playbook, in_use=True)
     score = getattr(plan.diagnostic, "score", None)
     method = score.method.definition if score else (
         ScoringMethod.objects.filter(is_current=True).values_list("definition", flat=True)

@@ -4,6 +4,7 @@ user's language. A plan keeps the result as JSON, so it reads the same later."""
 
 from dataclasses import asdict, dataclass, field
 
+from django.core.cache import cache
 from django.utils.translation import gettext as _
 from django.utils.translation import override
 from django_countries import countries
@@ -16,7 +17,7 @@ from clusterdiag.language import pick_text
 from diagnostic.models import Answer, Diagnostic, Option, Question
 
 from .models import MarketShortlist, PlaybookVersion
-from .playbook.load import playbook_as_dict
+from .playbook.load import playbook_read
 from .rules import Strategy, build_strategy
 
 
@@ -63,7 +64,7 @@ def ordered_markets(candidates: list[Market], saved: list[str] | None) -> list[M
 def strategy_for_diagnostic(diagnostic: Diagnostic,
                             version: PlaybookVersion | None = None) -> StrategyContext:
     version = version or PlaybookVersion.objects.current()
-    playbook = playbook_as_dict(version)
+    playbook = playbook_read(version)
     answers = dict(Answer.objects.filter(diagnostic=diagnostic)
                    .values_list("question__key", "value"))
     score = DiagnosticScore.objects.filter(diagnostic=diagnostic).first()
@@ -130,15 +131,26 @@ class RecommendationView:
     own_idea: str = ""  # the team's idea for reducing a barrier, shown beside ours
 
 
+def _questionnaire(version_id: int) -> tuple[dict, dict]:
+    """The questions and options of a questionnaire version a diagnostic uses, by key, read
+    once per process: a version in use is frozen (a copy is edited instead). Labels are
+    read from them in the language of each request."""
+    key = f"plans.questionnaire:{version_id}"
+    found = cache.get(key)
+    if found is None:
+        found = ({q.key: q for q in Question.objects.filter(section__version=version_id)},
+                 {o.key: o for o in Option.objects.filter(question__section__version=version_id)})
+        cache.set(key, found, None)
+    return found
+
+
 class Wording:
     """Words for the triggers of a stored strategy: question and option labels from the
     diagnostic's questionnaire, dimension labels from the scoring method."""
 
     def __init__(self, diagnostic: Diagnostic, method: dict | None, playbook: dict):
-        self.questions = {q.key: q for q in
-                          Question.objects.filter(section__version=diagnostic.version_id)}
-        self.options = {o.key: o.label for o in
-                        Option.objects.filter(question__section__version=diagnostic.version_id)}
+        self.questions, options = _questionnaire(diagnostic.version_id)
+        self.options = {key: option.label for key, option in options.items()}
         self.dimensions = {d["key"]: pick_text(d["label"]) for d in (method or {}).get(
             "dimensions", [])}
         self.phases = {p["key"]: pick_text(p["title"]) for p in playbook["phases"]}

@@ -112,6 +112,8 @@ class Stack:
             "HTTPS": "false", "ALLOWED_HOSTS": "127.0.0.1,localhost",
             "DATABASE_URL": f"postgres://postgres@127.0.0.1:{PG_PORT}/clusterdiag_load",
             "CELERY_BROKER_URL": f"redis://127.0.0.1:{REDIS_PORT}/0",
+            # As deployed: sessions copied in the same Redis, which the faults stop and hang.
+            "SESSION_CACHE_URL": f"redis://127.0.0.1:{REDIS_PORT}/1",
             "STATIC_ROOT": str(self.tmp / "static"),
             "PRIVATE_FILES_ROOT": str(self.tmp / "private"),
             "PDF_SWEEP_SECONDS": str(SWEEP_SECONDS), "LOG_LEVEL": "WARNING",

@@ -7,7 +7,8 @@ from django.contrib.auth import SESSION_KEY
 from django.contrib.sessions.models import Session
 from django.urls import reverse
 
-from clusterdiag.sessions import local_seconds
+from clusterdiag import sessioncache
+from clusterdiag.sessions import KEY_PREFIX, local_seconds
 
 pytestmark = [pytest.mark.django_db]
 
@@ -75,3 +76,60 @@ def test_the_copy_never_outlives_the_session(client, user, settings):
 
     assert local_seconds(session.get_expiry_age()) <= 5
     assert session[SESSION_KEY] == str(user.pk)
+
+
+# --- A shared cache (SESSION_CACHE_URL), and one that stops answering ------------------------
+
+def _shared(settings):
+    """The "sessions" cache on the tests' Redis, as SESSION_CACHE_URL would set it."""
+    settings.CACHES = {**settings.CACHES, "sessions": {
+        "BACKEND": "clusterdiag.sessioncache.RedisCache",
+        "LOCATION": settings.CELERY_BROKER_URL, "KEY_PREFIX": "test-sessions",
+        "OPTIONS": {"socket_timeout": 0.25, "socket_connect_timeout": 0.25}}}
+    settings.SESSION_CACHE_SECONDS = 30
+
+
+def test_with_a_shared_cache_a_log_out_deletes_the_one_copy(client, user, settings,
+                                                             django_assert_num_queries):
+    _shared(settings)
+    _logged_in(client, user)
+    key = client.session.session_key
+    assert sessioncache.cache().get(KEY_PREFIX + key) is not None  # what every process reads
+
+    with django_assert_num_queries(0):
+        assert client.get("/ping").wsgi_request.user == user
+
+    client.post(reverse("logout"))
+
+    assert sessioncache.cache().get(KEY_PREFIX + key) is None
+    client.cookies["sessionid"] = key
+    assert not client.get("/ping").wsgi_request.user.is_authenticated
+
+
+class _Unreachable:
+    """A cache whose server does not answer (as a stopped or hung Redis)."""
+
+    def __getattr__(self, name):
+        def fail(*args, **kwargs):
+            raise ConnectionError("no answer")
+        return fail
+
+
+def test_an_unreachable_cache_reads_the_database_and_deletes_stale_copies_later(
+        client, user, settings, monkeypatch, django_assert_num_queries):
+    settings.SESSION_CACHE_SECONDS = 30
+    _logged_in(client, user)
+    key = client.session.session_key
+    working = sessioncache.cache()
+    monkeypatch.setattr(sessioncache, "cache", _Unreachable)
+
+    with django_assert_num_queries(2):  # the session and the user, from the database
+        assert client.get("/ping").wsgi_request.user == user
+    client.post(reverse("logout"))  # its copy cannot be deleted now
+    assert working.get(KEY_PREFIX + key) is not None
+
+    monkeypatch.setattr(sessioncache, "cache", lambda: working)
+    sessioncache._state["down_until"] = 0  # RETRY_SECONDS later
+    client.cookies["sessionid"] = key  # the old cookie, replayed
+    assert not client.get("/ping").wsgi_request.user.is_authenticated
+    assert working.get(KEY_PREFIX + key) is None

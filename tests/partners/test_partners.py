@@ -164,6 +164,21 @@ def test_a_withdrawn_or_suspended_profile_leaves_every_list_at_once():
     assert client.get(reverse("partners:profile", args=[other.pk])).status_code == 404
 
 
+def test_kept_rows_show_an_interest_at_once():
+    """The page's rows are kept between requests (matching.page_rows), never past a change
+    they show: here an interest sent."""
+    viewer, manager = _team("Viewer", target_countries=",FR,")
+    other, _other_manager = _team("French", country="FR")
+    client = _client(manager)
+    url = reverse("partners:matches", args=[viewer.pk])
+    assert "You expressed interest." not in client.get(url).text
+
+    services.interest_express(profile=viewer.partner_profile, to_cluster_id=other.pk,
+                              user=manager)
+
+    assert "You expressed interest." in client.get(url).text
+
+
 def test_a_cluster_without_a_published_profile_sees_nothing(team):
     viewer, _manager = _team("Viewer")
     client = _client(team.manager)  # the team's cluster has no profile
