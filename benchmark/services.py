@@ -55,6 +55,20 @@ def diagnostic_score(*, diagnostic: Diagnostic) -> DiagnosticScore:
     return score
 
 
+@transaction.atomic
+def diagnostic_rescore(*, diagnostic: Diagnostic) -> DiagnosticScore:
+    """Re-score a submitted run under the current method, at its team's request (a score
+    otherwise keeps the method it was computed with). Idempotent: the row is locked, and a
+    run already scored under the current method (a double click) is left as it is."""
+    score = (DiagnosticScore.objects.select_for_update().select_related("method")
+             .get(diagnostic=diagnostic))
+    if score.method.is_current:
+        return score
+    score = diagnostic_score(diagnostic=diagnostic)
+    peer_entry_sync(cluster=diagnostic.cluster)
+    return score
+
+
 def _cohort_of(cluster: Cluster, diagnostic: Diagnostic) -> str | None:
     if cluster.is_demo:
         return Cohort.DEMO
@@ -85,6 +99,25 @@ def _take_down(entry: PeerEntry) -> None:
     StatisticsState.objects.filter(cohort=entry.cohort).update(refreshed_at=timezone.now())
 
 
+def _peer_scores(diagnostic: Diagnostic) -> tuple[ScoringMethod, object]:
+    """The scores a peer entry holds: the current method's (peers are compared under one
+    method), the run's own score when it was computed with it."""
+    method = ScoringMethod.objects.get(is_current=True)
+    if diagnostic.score.method_id == method.pk:
+        return method, diagnostic.score
+    return method, scoring.score_answers(method.definition, _answers_by_key(diagnostic))
+
+
+def _set_scores(entry: PeerEntry, method: ScoringMethod, scores) -> bool:
+    """Give the entry these scores; True when that changed them."""
+    values = {"method_id": method.pk, "overall": scores.overall,
+              **{d: scores.dimensions[d] for d in scoring.DIMENSIONS}}
+    changed = any(getattr(entry, k, None) != v for k, v in values.items())
+    for name, value in values.items():
+        setattr(entry, name, value)
+    return changed
+
+
 @transaction.atomic
 def peer_entry_sync(*, cluster: Cluster) -> PeerEntry | None:
     """Make the cluster's place in its cohort match its latest submitted diagnostic and
@@ -94,11 +127,15 @@ def peer_entry_sync(*, cluster: Cluster) -> PeerEntry | None:
     cohort = None
     if latest is not None and hasattr(latest, "score"):
         cohort = _cohort_of(cluster, latest)
+    if cohort is not None:
+        method, scores = _peer_scores(latest)
     old = PeerEntry.objects.filter(cluster=cluster).first()
     if old is not None:
-        if (cohort is not None and old.diagnostic_id == latest.pk and old.cohort == cohort
-                and old.overall == latest.score.overall):
-            return old  # nothing changed: the same unit stays
+        if cohort is not None and old.diagnostic_id == latest.pk and old.cohort == cohort:
+            # The same unit stays; only its scores may follow a re-score on request.
+            if _set_scores(old, method, scores):
+                old.save(update_fields=["method", "overall", *scoring.DIMENSIONS])
+            return old
         withdrawn = cohort is None
         _departure(old, withdrawn=withdrawn)
         if withdrawn:
@@ -112,8 +149,8 @@ def peer_entry_sync(*, cluster: Cluster) -> PeerEntry | None:
     entry = PeerEntry.objects.create(
         cohort=cohort, cluster=cluster, diagnostic=latest, sector=profile["sector"],
         governance=profile["governance"], country=profile["country"],
-        size_band=scoring.size_band(members), overall=latest.score.overall,
-        **{d: latest.score.dimensions[d] for d in scoring.DIMENSIONS})
+        size_band=scoring.size_band(members), method=method, overall=scores.overall,
+        **{d: scores.dimensions[d] for d in scoring.DIMENSIONS})
     choices = []
     for key, value in (Answer.objects.filter(diagnostic=latest, question__kind__in=CHOICE_KINDS)
                        .exclude(value=None).values_list("question__key", "value")):
@@ -260,6 +297,33 @@ def _units(cohort: str, release: int) -> list[disclosure.Units]:
     return units
 
 
+RESCORE_BATCH = 2000
+
+
+def peers_rescore(*, cohort: str, method: ScoringMethod) -> int:
+    """Re-score, under the method, the peers still scored under an older one, from their
+    stored answers: a few queries per batch, and the whole cohort only once per new method.
+    The statistics of the current method then count every peer (their own results keep
+    their method until their team re-scores). Returns how many were re-scored."""
+    stale = list(PeerEntry.objects.filter(cohort=cohort).exclude(method=method)
+                 .values_list("pk", "diagnostic_id"))
+    for start in range(0, len(stale), RESCORE_BATCH):
+        batch = stale[start:start + RESCORE_BATCH]
+        answers: dict[int, dict] = {}
+        for diagnostic_id, key, value in (
+                Answer.objects.filter(diagnostic_id__in=[d for _pk, d in batch])
+                .values_list("diagnostic_id", "question__key", "value")):
+            answers.setdefault(diagnostic_id, {})[key] = value
+        entries = []
+        for pk, diagnostic_id in batch:
+            entry = PeerEntry(pk=pk, method=method)  # the default would query per row
+            _set_scores(entry, method,
+                        scoring.score_answers(method.definition, answers.get(diagnostic_id, {})))
+            entries.append(entry)
+        PeerEntry.objects.bulk_update(entries, ["method", "overall", *scoring.DIMENSIONS])
+    return len(stale)
+
+
 def statistics_refresh(*, cohort: str) -> StatisticsState:
     """See _statistics_refresh. Every query of a refresh of its own reads the same snapshot,
     so that the audit and the figures count the same peers while submissions go on (inside
@@ -283,6 +347,8 @@ def _statistics_refresh(*, cohort: str) -> StatisticsState:
     release = (state.release if state else 0) + 1
     previous = {p.segment: disclosure.Shown(p.computed_release, p.shown_release, p.shown)
                 for p in PublishedSegment.objects.filter(cohort=cohort)}
+    method = ScoringMethod.objects.get(is_current=True)
+    peers_rescore(cohort=cohort, method=method)
     units = _units(cohort, release)
     plan = disclosure.plan_release(units=units, previous=previous, release=release,
                                    min_group=min_group)
@@ -292,7 +358,7 @@ def _statistics_refresh(*, cohort: str) -> StatisticsState:
             for key in disclosure.cell_segments(unit.cell):
                 counts[key] = counts.get(key, 0) + unit.count
     distributions = [
-        SegmentDistribution(cohort=cohort, segment=key, dimension=score, n=n,
+        SegmentDistribution(cohort=cohort, segment=key, dimension=score, method=method, n=n,
                             cut_points=[float(v) for v in cuts[score]])
         for key, n, cuts in cut_points_in_database(cohort, min_group) if key in plan.new
         for score in scoring.SCORES

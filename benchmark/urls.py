@@ -9,4 +9,5 @@ urlpatterns = [
     path("diagnostics/<int:pk>/results/", views.diagnostic_results, name="diagnostic_results"),
     path("diagnostics/<int:pk>/benchmark-consent/", views.diagnostic_consent,
          name="diagnostic_consent"),
+    path("diagnostics/<int:pk>/rescore/", views.diagnostic_rescore, name="diagnostic_rescore"),
 ]

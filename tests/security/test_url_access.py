@@ -74,6 +74,7 @@ OBJECT_URLS = {
     "plans:pdf_download": _plan,
     "benchmark:diagnostic_results": lambda w: {"pk": w.submitted.pk},
     "benchmark:diagnostic_consent": lambda w: {"pk": w.submitted.pk},
+    "benchmark:diagnostic_rescore": lambda w: {"pk": w.submitted.pk},
     "partners:prepare": lambda w: {"pk": w.cluster.pk},
     "partners:edit": lambda w: {"pk": w.cluster.pk},
     "partners:preview": lambda w: {"pk": w.cluster.pk},
