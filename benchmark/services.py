@@ -7,7 +7,7 @@ from django.utils import timezone
 from clusterdiag.queue import send_task_on_commit
 from diagnostic.models import Answer, Cluster, Diagnostic, Question
 
-from . import disclosure, scoring
+from . import disclosure, rescoring, scoring
 from .models import (
     Cohort,
     DiagnosticScore,
@@ -38,16 +38,11 @@ def scoring_method_load(*, data: dict, apps=None):
     return method
 
 
-def _answers_by_key(diagnostic: Diagnostic) -> dict[str, object]:
-    return dict(Answer.objects.filter(diagnostic=diagnostic)
-                .values_list("question__key", "value"))
-
-
 @transaction.atomic
 def diagnostic_score(*, diagnostic: Diagnostic) -> DiagnosticScore:
     """Compute and store the index of a submitted diagnostic with the current method."""
     method = ScoringMethod.objects.get(is_current=True)
-    scores = scoring.score_answers(method.definition, _answers_by_key(diagnostic))
+    scores = scoring.score_answers(method.definition, rescoring.answers_by_key(diagnostic))
     score, _created = DiagnosticScore.objects.update_or_create(
         diagnostic=diagnostic,
         defaults={"method": method, "overall": scores.overall, "dimensions": scores.dimensions,
@@ -99,25 +94,6 @@ def _take_down(entry: PeerEntry) -> None:
     StatisticsState.objects.filter(cohort=entry.cohort).update(refreshed_at=timezone.now())
 
 
-def _peer_scores(diagnostic: Diagnostic) -> tuple[ScoringMethod, object]:
-    """The scores a peer entry holds: the current method's (peers are compared under one
-    method), the run's own score when it was computed with it."""
-    method = ScoringMethod.objects.get(is_current=True)
-    if diagnostic.score.method_id == method.pk:
-        return method, diagnostic.score
-    return method, scoring.score_answers(method.definition, _answers_by_key(diagnostic))
-
-
-def _set_scores(entry: PeerEntry, method: ScoringMethod, scores) -> bool:
-    """Give the entry these scores; True when that changed them."""
-    values = {"method_id": method.pk, "overall": scores.overall,
-              **{d: scores.dimensions[d] for d in scoring.DIMENSIONS}}
-    changed = any(getattr(entry, k, None) != v for k, v in values.items())
-    for name, value in values.items():
-        setattr(entry, name, value)
-    return changed
-
-
 @transaction.atomic
 def peer_entry_sync(*, cluster: Cluster) -> PeerEntry | None:
     """Make the cluster's place in its cohort match its latest submitted diagnostic and
@@ -128,12 +104,12 @@ def peer_entry_sync(*, cluster: Cluster) -> PeerEntry | None:
     if latest is not None and hasattr(latest, "score"):
         cohort = _cohort_of(cluster, latest)
     if cohort is not None:
-        method, scores = _peer_scores(latest)
+        method, scores = rescoring.peer_scores(latest)
     old = PeerEntry.objects.filter(cluster=cluster).first()
     if old is not None:
         if cohort is not None and old.diagnostic_id == latest.pk and old.cohort == cohort:
             # The same unit stays; only its scores may follow a re-score on request.
-            if _set_scores(old, method, scores):
+            if rescoring.set_scores(old, method, scores):
                 old.save(update_fields=["method", "overall", *scoring.DIMENSIONS])
             return old
         withdrawn = cohort is None
@@ -297,33 +273,6 @@ def _units(cohort: str, release: int) -> list[disclosure.Units]:
     return units
 
 
-RESCORE_BATCH = 2000
-
-
-def peers_rescore(*, cohort: str, method: ScoringMethod) -> int:
-    """Re-score, under the method, the peers still scored under an older one, from their
-    stored answers: a few queries per batch, and the whole cohort only once per new method.
-    The statistics of the current method then count every peer (their own results keep
-    their method until their team re-scores). Returns how many were re-scored."""
-    stale = list(PeerEntry.objects.filter(cohort=cohort).exclude(method=method)
-                 .values_list("pk", "diagnostic_id"))
-    for start in range(0, len(stale), RESCORE_BATCH):
-        batch = stale[start:start + RESCORE_BATCH]
-        answers: dict[int, dict] = {}
-        for diagnostic_id, key, value in (
-                Answer.objects.filter(diagnostic_id__in=[d for _pk, d in batch])
-                .values_list("diagnostic_id", "question__key", "value")):
-            answers.setdefault(diagnostic_id, {})[key] = value
-        entries = []
-        for pk, diagnostic_id in batch:
-            entry = PeerEntry(pk=pk, method=method)  # the default would query per row
-            _set_scores(entry, method,
-                        scoring.score_answers(method.definition, answers.get(diagnostic_id, {})))
-            entries.append(entry)
-        PeerEntry.objects.bulk_update(entries, ["method", "overall", *scoring.DIMENSIONS])
-    return len(stale)
-
-
 def statistics_refresh(*, cohort: str) -> StatisticsState:
     """See _statistics_refresh. Every query of a refresh of its own reads the same snapshot,
     so that the audit and the figures count the same peers while submissions go on (inside
@@ -348,7 +297,7 @@ def _statistics_refresh(*, cohort: str) -> StatisticsState:
     previous = {p.segment: disclosure.Shown(p.computed_release, p.shown_release, p.shown)
                 for p in PublishedSegment.objects.filter(cohort=cohort)}
     method = ScoringMethod.objects.get(is_current=True)
-    peers_rescore(cohort=cohort, method=method)
+    rescoring.peers_rescore(cohort=cohort, method=method)
     units = _units(cohort, release)
     plan = disclosure.plan_release(units=units, previous=previous, release=release,
                                    min_group=min_group)
@@ -357,10 +306,17 @@ def _statistics_refresh(*, cohort: str) -> StatisticsState:
         if unit.present(release):
             for key in disclosure.cell_segments(unit.cell):
                 counts[key] = counts.get(key, 0) + unit.count
+    # A kept figure of an older method is computed again under the current one when its
+    # units are exactly the same (the same set, already published); otherwise it keeps its
+    # method until enough clusters change, and only runs of that method compare with it.
+    renewed = plan.unchanged & set(
+        SegmentDistribution.objects.filter(cohort=cohort, dimension="overall")
+        .exclude(method=method).values_list("segment", flat=True))
     distributions = [
         SegmentDistribution(cohort=cohort, segment=key, dimension=score, method=method, n=n,
                             cut_points=[float(v) for v in cuts[score]])
-        for key, n, cuts in cut_points_in_database(cohort, min_group) if key in plan.new
+        for key, n, cuts in cut_points_in_database(cohort, min_group)
+        if key in plan.new or key in renewed
         for score in scoring.SCORES
     ]
     shares = [SegmentShare(cohort=cohort, segment=key, question_key=q, option_key=o,
@@ -368,7 +324,8 @@ def _statistics_refresh(*, cohort: str) -> StatisticsState:
               for key, q, o, c in _shares(cohort, plan.new)]
     # Kept figures stay as they are; every other one goes.
     kept = [s for s, r in plan.figures.items() if s not in plan.new]
-    SegmentDistribution.objects.filter(cohort=cohort).exclude(segment__in=kept).delete()
+    SegmentDistribution.objects.filter(cohort=cohort).exclude(
+        segment__in=set(kept) - renewed).delete()
     SegmentShare.objects.filter(cohort=cohort).exclude(segment__in=kept).delete()
     SegmentDistribution.objects.bulk_create(distributions, batch_size=2000)
     SegmentShare.objects.bulk_create(shares, batch_size=5000)
