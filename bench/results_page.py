@@ -37,7 +37,8 @@ from common import (
     wrk,
 )
 
-SIZES = {"small": 100, "large": 100_000}
+# BENCH_LARGE=2000 for a quick look while working; the goals are stated at 100,000.
+SIZES = {"small": 100, "large": int(os.environ.get("BENCH_LARGE", "100000"))}
 PORTS = {"small": 8701, "large": 8702}
 BARE_PORT = 8704  # bench/bare_wsgi.py, for P10
 DURATION = int(os.environ.get("BENCH_SECONDS", "10"))
@@ -117,12 +118,13 @@ def seed(size: int) -> None:
                                 scoring.band_for(overall, method.definition["bands"]), now))
                 entries.append((i, dims, overall))
         with cur.copy("COPY benchmark_peerentry (id, cohort, cluster_id, diagnostic_id, sector,"
-                      " governance, country, size_band, overall, strategy, organisation,"
-                      " experience, partnership, funding) FROM STDIN") as copy:
+                      " governance, country, size_band, method_id, overall, strategy,"
+                      " organisation, experience, partnership, funding) FROM STDIN") as copy:
             for i, dims, overall in entries:
                 copy.write_row((i, "live", i, i, rng.choice(Sector.values),
                                 rng.choice(Governance.values), rng.choice(countries),
-                                rng.choice(["small", "medium", "large", "very_large"]), overall,
+                                rng.choice(["small", "medium", "large", "very_large"]),
+                                method.pk, overall,
                                 *[dims[d] for d in scoring.DIMENSIONS]))
         with cur.copy("COPY benchmark_peerchoice (entry_id, question_key, option_key)"
                       " FROM STDIN") as copy:
@@ -183,13 +185,14 @@ def baseline_refresh(cohort: str) -> float:
     from django.db.models import Count
 
     from benchmark import scoring, services
-    from benchmark.models import PeerEntry, SegmentDistribution, SegmentShare
+    from benchmark.models import PeerEntry, ScoringMethod, SegmentDistribution, SegmentShare
     from benchmark.segments import grouping_sets, segment_key
 
     k = settings.PEER_MIN_GROUP
     started = time.perf_counter()
     try:
         with transaction.atomic():
+            method = ScoringMethod.objects.get(is_current=True)
             entries = PeerEntry.objects.filter(cohort=cohort)
             counts = {segment_key(): entries.count()}
             for attrs in grouping_sets()[1:]:
@@ -199,8 +202,8 @@ def baseline_refresh(cohort: str) -> float:
                         row["n"]
             shown = {key for key, n in counts.items() if n >= k}
             distributions = [
-                SegmentDistribution(cohort=cohort, segment=key, dimension=score, n=n,
-                                    cut_points=[float(v) for v in cuts[score]])
+                SegmentDistribution(cohort=cohort, segment=key, dimension=score, method=method,
+                                    n=n, cut_points=[float(v) for v in cuts[score]])
                 for key, n, cuts in services.cut_points_in_database(cohort, k) if key in shown
                 for score in scoring.SCORES]
             shares = [SegmentShare(cohort=cohort, segment=key, question_key=q, option_key=o,

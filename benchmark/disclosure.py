@@ -84,6 +84,9 @@ class Plan:
     figures: dict[str, int]  # segment -> release its figure counts (to show)
     new: set[str] = field(default_factory=set)  # among them, those to compute now
     audit_suppressed: set[str] = field(default_factory=set)
+    # Kept figures whose units are exactly those present now: they may be computed again
+    # from the same units (under a new scoring method) without describing any new set.
+    unchanged: set[str] = field(default_factory=set)
 
 
 def cell_segments(cell: Cell) -> list[str]:
@@ -132,6 +135,7 @@ def plan_release(*, units: list[Units], previous: dict[str, Shown], release: int
     then = {r: _members(units, r) for r in past_releases}
     figures: dict[str, int] = {}
     new: set[str] = set()
+    unchanged: set[str] = set()
     for segment in set(now) | set(previous):
         members = now.get(segment, [])
         n = sum(u.count for u in members)
@@ -143,11 +147,14 @@ def plan_release(*, units: list[Units], previous: dict[str, Shown], release: int
             new.add(segment)
             continue
         counted = then[last.computed].get(segment, [])
-        if _clusters_changed(counted, members) >= min_group:
+        changed = _clusters_changed(counted, members)
+        if changed >= min_group:
             figures[segment] = release
             new.add(segment)
         elif last.shown and not any(u.withdrawn for u in counted):
             figures[segment] = last.computed
+            if changed == 0:
+                unchanged.add(segment)
     fixed = [Figure(s, p.computed) for s, p in previous.items() if p.shown_in == release - 1]
     suppressed = audit(units=units, fixed=fixed,
                        candidates=[Figure(s, r) for s, r in figures.items()],
@@ -155,7 +162,9 @@ def plan_release(*, units: list[Units], previous: dict[str, Shown], release: int
     for figure in suppressed:
         figures.pop(figure.segment, None)
         new.discard(figure.segment)
-    return Plan(figures=figures, new=new, audit_suppressed={f.segment for f in suppressed})
+        unchanged.discard(figure.segment)
+    return Plan(figures=figures, new=new, audit_suppressed={f.segment for f in suppressed},
+                unchanged=unchanged)
 
 
 # --- The audit --------------------------------------------------------------------------------

@@ -4,6 +4,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from clusterdiag.fields import TextsField
+from clusterdiag.language import pick_text
 from diagnostic.models import Diagnostic, Localized
 
 # Imported benchmark sets live in their own module; imported here so that Django finds them.
@@ -146,6 +147,16 @@ class ScoringMethod(Localized, models.Model):
     def __str__(self):
         return self.code
 
+    @property
+    def title(self) -> str:
+        return pick_text(self.definition["title"])
+
+
+def current_method_id() -> int | None:
+    """The default method of rows written one at a time (peer entries): the current one.
+    Bulk writers pass it explicitly, to avoid one query per row."""
+    return ScoringMethod.objects.filter(is_current=True).values_list("pk", flat=True).first()
+
 
 class DiagnosticScore(models.Model):
     """The index of a submitted diagnostic, with the method it was computed with."""
@@ -187,6 +198,10 @@ class PeerEntry(models.Model):
     governance = models.CharField(max_length=32)
     country = models.CharField(max_length=2)
     size_band = models.CharField(max_length=16)
+    # The scores below are under this method: the current one once a refresh re-scored the
+    # entry, whatever method the diagnostic's own score keeps (peers compare under one).
+    method = models.ForeignKey(ScoringMethod, on_delete=models.PROTECT, related_name="+",
+                               default=current_method_id)
     overall = models.FloatField()
     strategy = models.FloatField()
     organisation = models.FloatField()
@@ -271,6 +286,10 @@ class SegmentDistribution(models.Model):
     cohort = models.CharField(max_length=8, choices=Cohort.choices)
     segment = models.CharField(max_length=120)
     dimension = models.CharField(max_length=32)
+    # The method of the scores it was computed from: a group whose figure is kept across a
+    # method change keeps its old method, and is compared only with runs scored under it.
+    method = models.ForeignKey(ScoringMethod, on_delete=models.PROTECT, related_name="+",
+                               default=current_method_id)
     n = models.PositiveIntegerField()
     cut_points = models.JSONField()
 

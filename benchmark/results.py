@@ -350,6 +350,11 @@ def build(data) -> dict:
         "strongest": strongest, "weakest": weakest,
         "score": score, "band": band_label(method, score.band), "dimensions": dimensions,
         "method_title": pick_text(method["title"]), "cohort_name": cohort_name(data.cohort),
+        "method_code": data.method_code,
+        # A newer method exists: the page says so, and peers may not be published under
+        # the run's own method any more.
+        "newer_method": data.current_method_code
+        if data.current_method_code != data.method_code else "",
         "is_demo_cohort": data.cohort == Cohort.DEMO, "chosen_group": chosen,
         "chosen_label": segment_label(data.chosen_segment), "all_peers": all_peers,
         "overall_percentile": chosen.percentile_of("overall", score.overall) if chosen else None,

@@ -92,6 +92,8 @@ class ResultsData:
     figures: dict[tuple[str, str], ReferenceFigure]
     study: ReferenceStudy | None
     imported: list[ImportedSet] = field(default_factory=list)
+    method_code: str = ""  # the method of the run's score, which the page shows
+    current_method_code: str = ""
 
 
 def own_attributes(diagnostic: Diagnostic) -> dict[str, str]:
@@ -123,7 +125,10 @@ def results_data(diagnostic: Diagnostic, *, filters: dict[str, str]) -> ResultsD
     # Every sector and governance type too, for the study's two views: the same query.
     wanted = {*own_segments.values(), chosen, *view_segments()}
     groups: dict[str, PeerGroup] = {}
-    for row in SegmentDistribution.objects.filter(cohort=cohort, segment__in=wanted):
+    score = diagnostic.score
+    # Peers only under the run's own method: figures of another method are not comparable.
+    for row in SegmentDistribution.objects.filter(cohort=cohort, segment__in=wanted,
+                                                  method_id=score.method_id):
         group = groups.setdefault(row.segment, PeerGroup(row.segment, row.n, {}))
         group.cuts[row.dimension] = row.cut_points
     shares = {(s.question_key, s.option_key): (s.count, s.n)
@@ -137,11 +142,13 @@ def results_data(diagnostic: Diagnostic, *, filters: dict[str, str]) -> ResultsD
                    .values_list("question__key", "value"))
     study = ReferenceStudy.objects.filter(key=STUDY_KEY).first()
     figures = figures_by_option(study) if study else {}
+    current = ScoringMethod.objects.filter(is_current=True).values_list("code", flat=True)
     return ResultsData(
-        diagnostic=diagnostic, method=diagnostic.score.method.definition, cohort=cohort,
+        diagnostic=diagnostic, method=score.method.definition, cohort=cohort,
         state=StatisticsState.objects.filter(cohort=cohort).first(), own_segments=own_segments,
         chosen_segment=chosen, groups=groups, shares=shares, questions=questions,
-        answers=answers, figures=figures, study=study, imported=imported_sets())
+        answers=answers, figures=figures, study=study, imported=imported_sets(),
+        method_code=score.method.code, current_method_code=current.first() or "")
 
 
 def _method_dimensions(definition: dict, questions: dict[str, Question]) -> list[dict]:
@@ -214,8 +221,27 @@ def method_page_data() -> dict:
             method_title=pick_text(definition["title"]),
             method_summary=pick_text(definition["summary"]),
             bands=[(b["min"], pick_text(b["label"])) for b in definition["bands"]],
-            dimensions=_method_dimensions(definition, questions))
+            dimensions=_method_dimensions(definition, questions),
+            changes=method_changes(definition, questions))
     return context
+
+
+def method_changes(definition: dict, questions: dict[str, Question]) -> dict | None:
+    """What a method changed from the one before it, in the reader's language, from its
+    own data: the text, why, and each changed item's points before and after."""
+    changes = definition.get("changes")
+    if not changes:
+        return None
+    items = []
+    for item in changes["items"]:
+        question = questions.get(item["question"])
+        labels = {o.key: o.label for o in question.options.all()} if question else {}
+        items.append({
+            "label": question.label if question else item["question"],
+            "rows": [(labels.get(key, key), before, item["after"].get(key))
+                     for key, before in item["before"].items()]})
+    return {"from": changes["from"], "text": pick_text(changes["text"]),
+            "why": pick_text(changes["why"]), "items": items}
 
 
 @dataclass(frozen=True)
@@ -230,6 +256,14 @@ class ResultsHeader:
     statistics_refreshed_at: object
     # The last publication or withdrawal of an imported benchmark set.
     imported_changed_at: object = None
+    method_code: str | None = None  # the method of the run's score
+    current_method_code: str | None = None
+
+    @property
+    def can_rescore(self) -> bool:
+        """A newer method exists than the one the run was scored with (the team decides)."""
+        return bool(self.method_code and self.current_method_code
+                    and self.method_code != self.current_method_code)
 
 
 # The hot path of the results page, as one hand-written query: building the equivalent
@@ -238,7 +272,8 @@ class ResultsHeader:
 # matrix in the tests holds both to it.
 _RESULTS_HEADER_SQL = """
 SELECT d.id, d.run, d.status, d.benchmark_consent, d.cluster_id, c.name, c.is_demo,
-       s.computed_at,
+       s.computed_at, sm.code,
+       (SELECT cm.code FROM benchmark_scoringmethod cm WHERE cm.is_current),
        EXISTS (SELECT 1 FROM diagnostic_membership m
                WHERE m.cluster_id = d.cluster_id AND m.user_id = %s),
        (SELECT st.refreshed_at FROM benchmark_statisticsstate st
@@ -248,6 +283,7 @@ SELECT d.id, d.run, d.status, d.benchmark_consent, d.cluster_id, c.name, c.is_de
 FROM diagnostic_diagnostic d
 JOIN diagnostic_cluster c ON c.id = d.cluster_id
 LEFT JOIN benchmark_diagnosticscore s ON s.diagnostic_id = d.id
+LEFT JOIN benchmark_scoringmethod sm ON sm.id = s.method_id
 WHERE d.id = %s AND (%s
   OR EXISTS (SELECT 1 FROM diagnostic_membership m
              WHERE m.cluster_id = d.cluster_id AND m.user_id = %s)
@@ -266,12 +302,13 @@ def results_header(*, pk: int, user) -> ResultsHeader | None:
         row = cursor.fetchone()
     if row is None:
         return None
-    (diagnostic_id, run, status, consent, cluster_id, name, is_demo, computed_at, is_team,
-     refreshed_at, imported_changed_at) = row
+    (diagnostic_id, run, status, consent, cluster_id, name, is_demo, computed_at, method_code,
+     current_method_code, is_team, refreshed_at, imported_changed_at) = row
     cluster = Cluster(id=cluster_id, name=name, is_demo=bool(is_demo))
     diagnostic = Diagnostic(id=diagnostic_id, run=run, status=status,
                             benchmark_consent=bool(consent), cluster=cluster)
     return ResultsHeader(diagnostic=diagnostic, cluster=cluster, is_team=bool(is_team),
                          is_submitted=status == Diagnostic.Status.SUBMITTED,
                          score_computed_at=computed_at, statistics_refreshed_at=refreshed_at,
-                         imported_changed_at=imported_changed_at)
+                         imported_changed_at=imported_changed_at,
+                         method_code=method_code, current_method_code=current_method_code)

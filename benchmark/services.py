@@ -9,7 +9,7 @@ from clusterdiag.language import merge_nested_texts
 from clusterdiag.queue import send_task_on_commit
 from diagnostic.models import Answer, Cluster, Diagnostic, Question
 
-from . import disclosure, runs, scoring
+from . import disclosure, rescoring, runs, scoring
 from .models import (
     Cohort,
     DiagnosticScore,
@@ -68,20 +68,29 @@ def benchmark_files_refresh(*, apps=None, overwrite: bool = False) -> int:
         for name in method_files())
 
 
-def _answers_by_key(diagnostic: Diagnostic) -> dict[str, object]:
-    return dict(Answer.objects.filter(diagnostic=diagnostic)
-                .values_list("question__key", "value"))
-
-
 @transaction.atomic
 def diagnostic_score(*, diagnostic: Diagnostic) -> DiagnosticScore:
     """Compute and store the index of a submitted diagnostic with the current method."""
     method = ScoringMethod.objects.get(is_current=True)
-    scores = scoring.score_answers(method.definition, _answers_by_key(diagnostic))
+    scores = scoring.score_answers(method.definition, rescoring.answers_by_key(diagnostic))
     score, _created = DiagnosticScore.objects.update_or_create(
         diagnostic=diagnostic,
         defaults={"method": method, "overall": scores.overall, "dimensions": scores.dimensions,
                   "items": scores.items, "band": scores.band})
+    return score
+
+
+@transaction.atomic
+def diagnostic_rescore(*, diagnostic: Diagnostic) -> DiagnosticScore:
+    """Re-score a submitted run under the current method, at its team's request (a score
+    otherwise keeps the method it was computed with). Idempotent: the row is locked, and a
+    run already scored under the current method (a double click) is left as it is."""
+    score = (DiagnosticScore.objects.select_for_update().select_related("method")
+             .get(diagnostic=diagnostic))
+    if score.method.is_current:
+        return score
+    score = diagnostic_score(diagnostic=diagnostic)
+    peer_entry_sync(cluster=diagnostic.cluster)
     return score
 
 
@@ -124,11 +133,15 @@ def peer_entry_sync(*, cluster: Cluster) -> PeerEntry | None:
     cohort = None
     if latest is not None and hasattr(latest, "score"):
         cohort = _cohort_of(cluster, latest)
+    if cohort is not None:
+        method, scores = rescoring.peer_scores(latest)
     old = PeerEntry.objects.filter(cluster=cluster).first()
     if old is not None:
-        if (cohort is not None and old.diagnostic_id == latest.pk and old.cohort == cohort
-                and old.overall == latest.score.overall):
-            return old  # nothing changed: the same unit stays
+        if cohort is not None and old.diagnostic_id == latest.pk and old.cohort == cohort:
+            # The same unit stays; only its scores may follow a re-score on request.
+            if rescoring.set_scores(old, method, scores):
+                old.save(update_fields=["method", "overall", *scoring.DIMENSIONS])
+            return old
         withdrawn = cohort is None
         _departure(old, withdrawn=withdrawn)
         if withdrawn:
@@ -142,8 +155,8 @@ def peer_entry_sync(*, cluster: Cluster) -> PeerEntry | None:
     entry = PeerEntry.objects.create(
         cohort=cohort, cluster=cluster, diagnostic=latest, sector=profile["sector"],
         governance=profile["governance"], country=profile["country"],
-        size_band=scoring.size_band(members), overall=latest.score.overall,
-        **{d: latest.score.dimensions[d] for d in scoring.DIMENSIONS})
+        size_band=scoring.size_band(members), method=method, overall=scores.overall,
+        **{d: scores.dimensions[d] for d in scoring.DIMENSIONS})
     choices = []
     for key, value in (Answer.objects.filter(diagnostic=latest, question__kind__in=CHOICE_KINDS)
                        .exclude(value=None).values_list("question__key", "value")):
@@ -325,6 +338,8 @@ def _statistics_refresh(*, cohort: str) -> StatisticsState:
     release = (state.release if state else 0) + 1
     previous = {p.segment: disclosure.Shown(p.computed_release, p.shown_release, p.shown)
                 for p in PublishedSegment.objects.filter(cohort=cohort)}
+    method = ScoringMethod.objects.get(is_current=True)
+    rescoring.peers_rescore(cohort=cohort, method=method)
     units = _units(cohort, release)
     plan = disclosure.plan_release(units=units, previous=previous, release=release,
                                    min_group=min_group)
@@ -333,10 +348,17 @@ def _statistics_refresh(*, cohort: str) -> StatisticsState:
         if unit.present(release):
             for key in disclosure.cell_segments(unit.cell):
                 counts[key] = counts.get(key, 0) + unit.count
+    # A kept figure of an older method is computed again under the current one when its
+    # units are exactly the same (the same set, already published); otherwise it keeps its
+    # method until enough clusters change, and only runs of that method compare with it.
+    renewed = plan.unchanged & set(
+        SegmentDistribution.objects.filter(cohort=cohort, dimension="overall")
+        .exclude(method=method).values_list("segment", flat=True))
     distributions = [
-        SegmentDistribution(cohort=cohort, segment=key, dimension=score, n=n,
+        SegmentDistribution(cohort=cohort, segment=key, dimension=score, method=method, n=n,
                             cut_points=[float(v) for v in cuts[score]])
-        for key, n, cuts in cut_points_in_database(cohort, min_group) if key in plan.new
+        for key, n, cuts in cut_points_in_database(cohort, min_group)
+        if key in plan.new or key in renewed
         for score in scoring.SCORES
     ]
     shares = [SegmentShare(cohort=cohort, segment=key, question_key=q, option_key=o,
@@ -344,7 +366,8 @@ def _statistics_refresh(*, cohort: str) -> StatisticsState:
               for key, q, o, c in _shares(cohort, plan.new)]
     # Kept figures stay as they are; every other one goes.
     kept = [s for s, r in plan.figures.items() if s not in plan.new]
-    SegmentDistribution.objects.filter(cohort=cohort).exclude(segment__in=kept).delete()
+    SegmentDistribution.objects.filter(cohort=cohort).exclude(
+        segment__in=set(kept) - renewed).delete()
     SegmentShare.objects.filter(cohort=cohort).exclude(segment__in=kept).delete()
     SegmentDistribution.objects.bulk_create(distributions, batch_size=2000)
     SegmentShare.objects.bulk_create(shares, batch_size=5000)

@@ -10,4 +10,5 @@ urlpatterns = [
     path("diagnostics/<int:pk>/benchmark-consent/", views.diagnostic_consent,
          name="diagnostic_consent"),
     path("clusters/<int:pk>/runs/", run_views.cluster_runs, name="cluster_runs"),
+    path("diagnostics/<int:pk>/rescore/", views.diagnostic_rescore, name="diagnostic_rescore"),
 ]

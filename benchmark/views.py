@@ -31,6 +31,7 @@ def diagnostic_results(request, pk):
         return redirect("diagnostic:diagnostic_review", pk)
     return render(request, "benchmark/results.html", {
         "diagnostic": header.diagnostic, "cluster": header.cluster, "is_team": header.is_team,
+        "header": header,
         "is_demo_cohort": header.cluster.is_demo,
         "body": _results_body(request, header, filters_from_query(request.GET))})
 
@@ -42,7 +43,8 @@ def _results_body(request, header, filters: dict[str, str]) -> str:
     # str(): SQLite's raw cursor returns the timestamps as text, PostgreSQL's as datetimes;
     # hashed, so that the key is safe for any cache backend.
     parts = [header.diagnostic.pk, header.score_computed_at, header.statistics_refreshed_at,
-             header.imported_changed_at, active_language(), segment_key(**filters)]
+             header.imported_changed_at, header.current_method_code, active_language(),
+             segment_key(**filters)]
     key = "results:" + hashlib.sha256(repr([str(p) for p in parts]).encode()).hexdigest()
     body = cache.get(key)
     if body is None:
@@ -67,6 +69,18 @@ def diagnostic_consent(request, pk):
         messages.success(request, _("This diagnostic is now counted in the peer benchmark.")
                          if consent else
                          _("This diagnostic is no longer counted in the peer benchmark."))
+    return redirect("benchmark:diagnostic_results", pk)
+
+
+@require_POST
+def diagnostic_rescore(request, pk):
+    """Re-score the run under the current method: its team only (facilitators read it)."""
+    diagnostic = get_diagnostic_for_user(request.user, pk, write=True, related=RESULTS_RELATED)
+    if not diagnostic.is_locked or not hasattr(diagnostic, "score"):
+        raise Http404
+    score = services.diagnostic_rescore(diagnostic=diagnostic)
+    messages.success(request, _("The index is now computed with method %(code)s.")
+                     % {"code": score.method.code})
     return redirect("benchmark:diagnostic_results", pk)
 
 

@@ -113,6 +113,7 @@ DATA_MIGRATIONS = [
     ("plans.migrations.0002_playbook_v1", "grant"),
     ("benchmark.migrations.0002_reference_study_2007", "load_study_2007"),
     ("benchmark.migrations.0003_scoring_method_2026_1", "load"),
+    ("benchmark.migrations.0007_scoring_method_2026_2", "load"),
     ("partners.migrations.0002_facilitator_permissions", "grant"),
 ]
 

@@ -225,3 +225,22 @@ def _assert_no_withdrawn_unit_counted(sim):
     withdrawn = {d for d, u in sim.units.items() if u["withdrawn"]}
     for segment, computed in sim.visible[sim.release].items():
         assert not sim.members(segment, computed) & withdrawn
+
+
+def test_only_groups_with_exactly_the_same_units_may_be_computed_again():
+    """What a refresh may recompute under a new scoring method: a kept figure whose units
+    are exactly those it counted (the same set, already published), never one that changed
+    by fewer than the minimum."""
+    ict, health = ("ict", "bottom_up", "FR", "small"), ("health", "bottom_up", "FR", "small")
+    units = [Units(ict, ((1, None),), 6), Units(health, ((1, None),), 6)]
+    first = plan_release(units=units, previous={}, release=1, min_group=K)
+    previous = {s: Shown(r, 1) for s, r in first.figures.items()}
+    late = Units(health, ((2, None),), 1, cluster=99)
+
+    plan = plan_release(units=[*units, late], previous=previous, release=2, min_group=K)
+
+    ict_only = segment_key(sector="ict")
+    assert ict_only in plan.unchanged
+    assert segment_key(sector="health") in plan.figures
+    assert segment_key(sector="health") not in plan.unchanged
+    assert segment_key() not in plan.unchanged and plan.new == set()

@@ -201,7 +201,7 @@ def test_method_page_is_public_and_bilingual(client):
     client.cookies["django_language"] = "fr"
     french = client.get(reverse("benchmark:method"))
 
-    assert "ClusterDiag internationalisation index, version 2026.1" in english.text
+    assert "ClusterDiag internationalisation index, version 2026.2" in english.text
     assert "did not publish" in english.text or "not the 2007 study" in english.text
     assert "Indicateur d'internationalisation ClusterDiag" in html.unescape(french.text)
     assert english.text.count("not recovered") >= 10

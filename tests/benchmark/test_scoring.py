@@ -127,3 +127,41 @@ def test_percentile_rank_puts_equal_scores_in_the_middle():
 
 def test_quartiles():
     assert scoring.quartiles(scoring.cut_points(list(range(1, 101)))) == (25, 50, 75)
+
+
+METHOD_2 = json.loads((Path(scoring.__file__).parent / "data" / "method_2026_2.json").read_text())
+
+
+@pytest.mark.parametrize(("method", "answer", "expected"), [
+    (METHOD, "facilitator_yes", 40.0),
+    (METHOD, "facilitator_maybe", 60.0),
+    (METHOD, "facilitator_no", 100.0),
+    (METHOD_2, "facilitator_yes", 100.0),
+    (METHOD_2, "facilitator_maybe", 100.0),
+    (METHOD_2, "facilitator_no", 100.0),
+])
+def test_the_facilitator_item_under_each_method(method, answer, expected):
+    scores = scoring.score_answers(method, {**ANSWERS, "facilitator_needed": answer})
+
+    assert scores.items["facilitator_needed"] == expected
+
+
+def test_2026_2_differs_from_2026_1_in_the_facilitator_item_only():
+    answers = {**ANSWERS, "facilitator_needed": "facilitator_yes"}
+
+    old, new = scoring.score_answers(METHOD, answers), scoring.score_answers(METHOD_2, answers)
+
+    changed = {k for k in old.items if old.items[k] != new.items[k]}
+    assert changed == {"facilitator_needed"}
+    # partnership (35*3 + 100 + 100 + 100 + 40 or 100) / 7
+    assert (old.dimensions["partnership"], new.dimensions["partnership"]) == (63.6, 72.1)
+    assert {k for k in old.dimensions if old.dimensions[k] != new.dimensions[k]} == {
+        "partnership"}
+
+
+def test_2026_2_explains_its_change_in_every_language():
+    changes = METHOD_2["changes"]
+
+    assert changes["from"] == "2026.1"
+    for text in (changes["text"], changes["why"], METHOD_2["title"], METHOD_2["summary"]):
+        assert set(text) == {"en", "fr", "de"} and all(text.values())

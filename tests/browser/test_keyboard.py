@@ -96,6 +96,7 @@ def test_fill_submit_and_edit_an_action_with_the_keyboard_only(live_server, page
     _tab_to(page, lambda f: f["tag"] == "button" and re.match("Submit and lock", f["text"]))
     page.keyboard.press("Enter")
     page.wait_for_url(re.compile(r"/results/"))
+    assert page.get_by_test_id("method-note").inner_text() == "Index computed with method 2026.2."
 
     draft.refresh_from_db()
     assert draft.status == Diagnostic.Status.SUBMITTED

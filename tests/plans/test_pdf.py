@@ -92,6 +92,7 @@ def test_the_pdf_holds_owners_dates_countries_and_milestones(request_pdf, team, 
         assert title in text
     assert "Tailored strategy" in text and "Why:" in text
     assert "Internationalisation index" in text and "2007 study" in text
+    assert "Index computed with method 2026.2." in " ".join(text.split())
     # page numbers "p / n"
     pages = pdf_pages(content)
     assert re.search(rf"\b1 ?/ ?{pages}\b", text) and re.search(rf"\b{pages} ?/ ?{pages}\b", text)
@@ -109,6 +110,7 @@ def test_the_pdf_is_in_french_when_the_user_chose_french(request_pdf, team, plan
     assert "Suède" in text and "Finlande" in text
     assert _short(first.due_date, "fr") in text and "Partnership agreement signed" in text
     assert "Stratégie sur mesure" in text and "Pourquoi" in text
+    assert "Indicateur calculé avec la méthode 2026.2." in " ".join(text.split())
     assert PdfJob.objects.get().language == "fr"
 
 

@@ -369,9 +369,10 @@ def test_submit_and_consent(world):
     client = _client(world.manager)
     submit = reverse("diagnostic:diagnostic_submit", args=[world.draft.pk])
     consent = reverse("benchmark:diagnostic_consent", args=[world.submitted.pk])
+    rescore = reverse("benchmark:diagnostic_rescore", args=[world.submitted.pk])
 
     @fuzz("submit and consent")
-    @given(data=form_data(SubmitForm().fields), url=st.sampled_from([submit, consent]),
+    @given(data=form_data(SubmitForm().fields), url=st.sampled_from([submit, consent, rescore]),
            extra=NASTY_TEXT)
     def run(data, url, extra):
         check(post(client, url, {**data, "consent": extra}), "submit and consent", form=False)

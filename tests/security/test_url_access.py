@@ -75,6 +75,7 @@ OBJECT_URLS = {
     "benchmark:diagnostic_results": lambda w: {"pk": w.submitted.pk},
     "benchmark:diagnostic_consent": lambda w: {"pk": w.submitted.pk},
     "benchmark:cluster_runs": lambda w: {"pk": w.cluster.pk},
+    "benchmark:diagnostic_rescore": lambda w: {"pk": w.submitted.pk},
     "partners:prepare": lambda w: {"pk": w.cluster.pk},
     "partners:edit": lambda w: {"pk": w.cluster.pk},
     "partners:preview": lambda w: {"pk": w.cluster.pk},
