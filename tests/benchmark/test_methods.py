@@ -133,7 +133,7 @@ def test_the_results_page_names_its_method_and_offers_a_rescore_in_english_and_f
     assert "Re-score with method 2026.2" in english
     # Its own method's figures were renewed under 2026.2: it is told to re-score.
     assert "Re-score this run with method 2026.2 to compare it with them." in english
-    assert "Indicateur calculé avec la méthode 2026.1." in french
+    assert "Indice calculé avec la méthode 2026.1." in french
     assert "Recalculer avec la méthode 2026.2" in french
 
 
@@ -180,5 +180,5 @@ def test_the_method_page_explains_the_change_in_the_readers_language(client):
     assert "What changed from method 2026.1 to 2026.2" in english
     assert "no longer lowers the index" in english
     assert "Is a third-party facilitator needed?" in english
-    assert "ne fait plus baisser l'indicateur" in french
+    assert "ne fait plus baisser l'indice" in french
     assert "Un facilitateur tiers est-il nécessaire ?" in french

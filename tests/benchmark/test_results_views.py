@@ -203,7 +203,7 @@ def test_method_page_is_public_and_bilingual(client):
 
     assert "ClusterDiag internationalisation index, version 2026.2" in english.text
     assert "did not publish" in english.text or "not the 2007 study" in english.text
-    assert "Indicateur d'internationalisation ClusterDiag" in html.unescape(french.text)
+    assert "Indice d'internationalisation ClusterDiag" in html.unescape(french.text)
     assert english.text.count("not recovered") >= 10
     assert 'data-figure="q2_board"' in english.text
     assert "44 %" in english.text

@@ -43,7 +43,7 @@ def test_the_runs_page_shows_each_run_with_its_version_method_and_index(client, 
     chart = response.context["chart"]
     assert [s["name"] for s in chart["data"]][:2] == ["index", "Strategy"]
     assert chart["data"][0]["y"] == [run.score.overall for run in two_runs]
-    assert "2026.1" in response.content.decode()
+    assert two_runs[0].score.method.code in response.content.decode()
     assert not response.context["data"].rescored
 
 
@@ -174,7 +174,8 @@ def test_the_cluster_page_keeps_its_query_count(client, team, count,
     # The chart of the index over time, and its table, are on the cluster page itself.
     assert len(response.context["chart"]["data"][0]["y"]) == count
     assert len(response.context["table"]["rows"]) == count
-    assert response.content.decode().count("2026.1") >= count
+    method = team.cluster.diagnostics.first().score.method.code
+    assert response.content.decode().count(method) >= count
 
 
 @pytest.mark.parametrize("count", [2, 10])

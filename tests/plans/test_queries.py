@@ -76,7 +76,7 @@ def test_a_playbook_version_no_plan_uses_is_read_afresh(client, team):
     assert not version.is_in_use
     before = playbook_read(version)
     phase = version.phases.order_by("position").first()
-    phase.title_en = "Renamed in the admin"
+    phase.title_texts = {**phase.title_texts, "en": "Renamed in the admin"}
     phase.save()
 
     assert playbook_read(version)["phases"][0]["title"]["en"] == "Renamed in the admin"

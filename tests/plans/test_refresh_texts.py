@@ -1,5 +1,5 @@
 """manage.py refresh_texts: the texts of the shipped data files, in every language they
-have, into a database loaded before (how German, or a fourth language, arrives)."""
+have, into a database loaded before (how a new language arrives)."""
 
 import copy
 from io import StringIO
@@ -19,15 +19,15 @@ from plans.playbook.load import read_version_file as read_playbook_file
 pytestmark = [pytest.mark.django_db]
 
 
-def with_german(data: dict) -> dict:
-    """The data file as it will be once its German texts are added."""
+def with_italian(data: dict) -> dict:
+    """The data file as it will be once a fourth language, Italian, is added to it."""
     data = copy.deepcopy(data)
 
     def walk(value):
         if isinstance(value, dict):
             if "en" in value and isinstance(value["en"], str):
                 if value["en"]:
-                    value["de"] = f"DE {value['en']}"
+                    value["it"] = f"IT {value['en']}"
                 return
             for item in value.values():
                 walk(item)
@@ -39,7 +39,7 @@ def with_german(data: dict) -> dict:
 
 
 def test_a_language_added_to_the_questionnaire_file_reaches_the_database():
-    data = with_german(read_version_file("v2.json"))
+    data = with_italian(read_version_file("v2.json"))
     question = Question.objects.get(section__version__code=data["version"], key="motives")
     option = question.options.order_by("position").first()
 
@@ -48,8 +48,8 @@ def test_a_language_added_to_the_questionnaire_file_reaches_the_database():
     question.refresh_from_db()
     option.refresh_from_db()
     assert changed > 100
-    assert question.label_texts["de"] == f"DE {question.label_texts['en']}"
-    assert option.label_texts["de"] == f"DE {option.label_texts['en']}"
+    assert question.label_texts["it"] == f"IT {question.label_texts['en']}"
+    assert option.label_texts["it"] == f"IT {option.label_texts['en']}"
     assert questionnaire_texts_refresh(data=data) == 0
 
 
@@ -69,26 +69,26 @@ def test_a_corrected_text_is_kept_unless_the_file_is_to_win():
 
 
 def test_a_language_added_to_the_playbook_file_reaches_every_kind_of_item():
-    data = with_german(read_playbook_file("v1.json"))
+    data = with_italian(read_playbook_file("v1.json"))
 
     playbook_texts_refresh(data=data)
 
     template = ActionTemplate.objects.filter(version__code=data["version"]).first()
-    assert template.milestone_texts["de"] == f"DE {template.milestone_texts['en']}"
-    assert template.owner_role_texts["de"] == f"DE {template.owner_role_texts['en']}"
+    assert template.milestone_texts["it"] == f"IT {template.milestone_texts['en']}"
+    assert template.owner_role_texts["it"] == f"IT {template.owner_role_texts['en']}"
     assert not Phase.objects.filter(version__code=data["version"]).exclude(
-        title_texts__has_key="de").exists()
+        title_texts__has_key="it").exists()
 
 
 def test_a_language_added_to_the_method_file_changes_only_its_texts():
-    data = with_german(read_reference_file("method_2026_1.json"))
+    data = with_italian(read_reference_file("method_2026_1.json"))
     method = ScoringMethod.objects.get(code=data["code"])
     before = copy.deepcopy(method.definition)
 
     assert scoring_method_texts_refresh(data=data) == 1
 
     method.refresh_from_db()
-    assert method.definition["bands"][0]["label"]["de"].startswith("DE ")
+    assert method.definition["bands"][0]["label"]["it"].startswith("IT ")
     assert [d["items"] for d in method.definition["dimensions"]] == [
         d["items"] for d in before["dimensions"]]
 

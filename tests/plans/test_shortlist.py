@@ -131,6 +131,7 @@ def test_plan_pages_keep_their_query_count_with_1_and_30_actions(client, team):
                     reverse("plans:agenda", args=[plan.pk]),
                     reverse("plans:history", args=[plan.pk]),
                     reverse("plans:strategy", args=[plan.diagnostic_id])):
+            client.get(url)  # the first visit in a process reads the frozen playbook once
             with CaptureQueriesContext(connection) as queries:
                 assert client.get(url).status_code == 200
             page_counts.append(len(queries))
