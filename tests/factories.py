@@ -168,3 +168,10 @@ def published_profile(**kwargs):
     profile = PartnerProfileFactory(**kwargs)
     partner_services.vectors_refresh(profile)
     return profile
+
+
+def api_token(user, name="integration"):
+    """A personal API token of the user: (token row, the secret to send)."""
+    from api.tokens import token_create
+
+    return token_create(user=user, name=name)
