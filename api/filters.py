@@ -17,11 +17,18 @@ class DateWindow(serializers.Serializer):
     updated_before = serializers.DateField(
         required=False, help_text=_("Only what changed before this day (YYYY-MM-DD)."))
 
-    def validate(self, attrs):
-        for name, day in attrs.items():
-            if not EARLIEST <= day <= LATEST:
-                raise serializers.ValidationError({name: _("Give a day between 2000 and 2100.")})
-        return attrs
+    def validate_updated_after(self, day):
+        return _plausible(day)
+
+    def validate_updated_before(self, day):
+        return _plausible(day)
+
+
+def _plausible(day: datetime.date) -> datetime.date:
+    # A far year would overflow the time zone arithmetic of the database.
+    if not EARLIEST <= day <= LATEST:
+        raise serializers.ValidationError(_("Give a day between 2000 and 2100."))
+    return day
 
 
 def _start_of(day: datetime.date) -> datetime.datetime:
