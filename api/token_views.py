@@ -18,6 +18,7 @@ def token_create(request):
     form = TokenForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         token, secret = tokens.token_create(user=request.user, name=form.cleaned_data["name"])
+        messages.success(request, _("The token “%(name)s” was created.") % {"name": token.name})
         # Shown on this answer only: the server keeps its hash, nobody can show it again.
         return render(request, "api/token_created.html", {"token": token, "secret": secret})
     if request.method == "POST":

@@ -9,7 +9,13 @@ from django.db import connection
 from django.urls import URLPattern, URLResolver, get_resolver
 
 from diagnostic.models import FacilitationRequest
-from tests.factories import ClusterFactory, FacilitatorFactory, MembershipFactory, UserFactory
+from tests.factories import (
+    ClusterFactory,
+    FacilitatorFactory,
+    MembershipFactory,
+    UserFactory,
+    api_token,
+)
 
 # Namespaces and names that are not pages of ClusterDiag's own objects: the Django admin
 # (its own matrix is test_admin_access.py) and the language switch.
@@ -103,6 +109,7 @@ def world(team):
     outsider_facilitator = FacilitatorFactory(email="outsider-facilitator@example.org")
     outsider_facilitator.followed_clusters.add(other_cluster)
     partners = _partner_world(team, follower)
+    token, _secret = api_token(team.manager, name="world")
     return SimpleNamespace(
         team=team, cluster=team.cluster, manager=team.manager, member=team.member,
         submitted=submitted, draft=draft, plan=plan, action=plan.actions.order_by("pk").first(),
@@ -111,7 +118,7 @@ def world(team):
         other=SimpleNamespace(cluster=other_cluster, manager=other_manager,
                               diagnostic=other_draft),
         partner=partners.partner, interest=partners.interest,
-        introduction=partners.introduction,
+        introduction=partners.introduction, token=token,
         outsiders={"anonymous": None, "other manager": other_manager,
                    "outsider facilitator": outsider_facilitator})
 

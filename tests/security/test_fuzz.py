@@ -46,7 +46,7 @@ BUDGETS = {
     "results filters": 600, "plan forms": 450, "URL parameters": 1500,
     "partner forms": 450, "partner filters": 300,
     "invalid UTF-8 bodies": 400, "password reset": 300, "account deletion": 200,
-    "cluster deletion": 150, "team changes": 150,
+    "cluster deletion": 150, "team changes": 150, "API parameters": 400, "API tokens": 150,
 }
 GENERATED = Counter()
 # FUZZ_SCALE=0.1 for a quick look while working; CI runs the full numbers.
@@ -505,6 +505,53 @@ def test_partner_filters(world):
         string = "&".join(quote_from_bytes(_bytes(k)) + "=" + quote_from_bytes(_bytes(v))
                           for k, v in query)
         check(client.get(f"{url}?{string}"), "partner filters", form=False)
+
+    run()
+
+
+# --- The API ---------------------------------------------------------------------------------
+
+API_PARAMETERS = ["updated_after", "updated_before", "cluster", "page", "sector",
+                  "governance", "country", "size"]
+
+
+def test_api_parameters(world):
+    """Every query parameter of every API route, with a token: a JSON answer (400 with a
+    message, 404), never a server error."""
+    from tests.factories import api_token
+
+    _token, secret = api_token(world.manager)
+    client = Client(HTTP_AUTHORIZATION=f"Bearer {secret}")
+    urls = [reverse(r.name, kwargs=REGISTRY[r.name](world) if r.kwargs else None)
+            for r in all_routes() if r.name.startswith("api:") and r.name not in
+            ("api:schema", "api:token_create", "api:token_revoke")]
+    names = st.sampled_from([*API_PARAMETERS, "x"])
+
+    @fuzz("API parameters")
+    @given(url=st.sampled_from(urls), query=st.lists(
+        st.tuples(st.one_of(names, names, NASTY_TEXT),
+                  st.one_of(NASTY_TEXT, st.dates().map(str), st.sampled_from(
+                      ["ict", "bottom_up", "DE", "small", "1", "2"]))), max_size=4))
+    def run(url, query):
+        string = "&".join(quote_from_bytes(_bytes(k)) + "=" + quote_from_bytes(_bytes(v))
+                          for k, v in query)
+        response = client.get(f"{url}?{string}")
+        check(response, "API parameters", form=False)
+        if response.status_code in (400, 404):
+            assert response.json()["message"], (url, query)
+
+    run()
+
+
+def test_api_token_form(world):
+    from api.forms import TokenForm
+
+    client = _client(world.member)
+
+    @fuzz("API tokens")
+    @given(data=form_data(TokenForm().fields))
+    def run(data):
+        check(post(client, reverse("api:token_create"), data), "API tokens")
 
     run()
 
