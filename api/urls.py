@@ -4,7 +4,7 @@
 from django.urls import path
 from drf_spectacular.views import SpectacularAPIView
 
-from . import token_views, views
+from . import export_views, token_views, views
 
 app_name = "api"
 
@@ -25,6 +25,13 @@ urlpatterns = [
     path("api/v1/plans/<int:pk>/", views.PlanViewSet.as_view(DETAIL), name="plan-detail"),
     path("api/v1/peer-statistics/", views.PeerStatisticsView.as_view(), name="peer-statistics"),
     path("api/v1/study-figures/", views.StudyFiguresView.as_view(), name="study-figures"),
+    # Downloads of a run, and of everything held about the person.
+    path("diagnostics/<int:pk>/export/answers.csv", export_views.run_answers_csv,
+         name="run_answers_csv"),
+    path("diagnostics/<int:pk>/export/answers.xlsx", export_views.run_answers_xlsx,
+         name="run_answers_xlsx"),
+    path("diagnostics/<int:pk>/export/run.json", export_views.run_json, name="run_json"),
+    path("accounts/my-data.json", export_views.my_data, name="my_data"),
     # The person's tokens, managed from the profile page (session only).
     path("accounts/api-tokens/", token_views.token_create, name="token_create"),
     path("accounts/api-tokens/<int:pk>/revoke/", token_views.token_revoke,

