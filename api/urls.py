@@ -4,7 +4,7 @@
 from django.urls import path
 from drf_spectacular.views import SpectacularAPIView
 
-from . import export_views, token_views, views
+from . import export_views, portfolio_views, token_views, views
 
 app_name = "api"
 
@@ -32,6 +32,9 @@ urlpatterns = [
          name="run_answers_xlsx"),
     path("diagnostics/<int:pk>/export/run.json", export_views.run_json, name="run_json"),
     path("accounts/my-data.json", export_views.my_data, name="my_data"),
+    # The facilitator's portfolio.
+    path("portfolio/", portfolio_views.portfolio_page, name="portfolio"),
+    path("portfolio/export.csv", portfolio_views.portfolio_csv, name="portfolio_csv"),
     # The person's tokens, managed from the profile page (session only).
     path("accounts/api-tokens/", token_views.token_create, name="token_create"),
     path("accounts/api-tokens/<int:pk>/revoke/", token_views.token_revoke,
