@@ -47,6 +47,7 @@ BUDGETS = {
     "partner forms": 450, "partner filters": 300,
     "invalid UTF-8 bodies": 400, "password reset": 300, "account deletion": 200,
     "cluster deletion": 150, "team changes": 150, "API parameters": 400, "API tokens": 150,
+    "portfolio filters": 200,
 }
 GENERATED = Counter()
 # FUZZ_SCALE=0.1 for a quick look while working; CI runs the full numbers.
@@ -552,6 +553,24 @@ def test_api_token_form(world):
     @given(data=form_data(TokenForm().fields))
     def run(data):
         check(post(client, reverse("api:token_create"), data), "API tokens")
+
+    run()
+
+
+def test_portfolio_filters(world):
+    client = _client(world.follower)
+    urls = [reverse("api:portfolio"), reverse("api:portfolio_csv")]
+    names = st.sampled_from(["country", "sector", "governance", "band", "plan_status",
+                             "sort", "x"])
+
+    @fuzz("portfolio filters")
+    @given(url=st.sampled_from(urls),
+           query=st.lists(st.tuples(st.one_of(names, names, NASTY_TEXT), NASTY_TEXT),
+                          max_size=5))
+    def run(url, query):
+        string = "&".join(quote_from_bytes(_bytes(k)) + "=" + quote_from_bytes(_bytes(v))
+                          for k, v in query)
+        check(client.get(f"{url}?{string}"), "portfolio filters", form=False)
 
     run()
 
