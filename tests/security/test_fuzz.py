@@ -134,6 +134,12 @@ def body(data: dict) -> bytes:
     return "&".join(pairs).encode("ascii")
 
 
+def query_string(pairs) -> str:
+    """A query string of (name, value) pairs, invalid bytes and all."""
+    return "&".join(quote_from_bytes(_bytes(k)) + "=" + quote_from_bytes(_bytes(v))
+                    for k, v in pairs)
+
+
 def post(client, url, data):
     return client.post(url, body(data), content_type="application/x-www-form-urlencoded")
 
@@ -385,8 +391,7 @@ def test_results_filters(world):
     @fuzz("results filters")
     @given(query=st.lists(st.tuples(st.one_of(names, NASTY_TEXT), NASTY_TEXT), max_size=6))
     def run(query):
-        string = "&".join(quote_from_bytes(_bytes(k)) + "=" + quote_from_bytes(_bytes(v))
-                          for k, v in query)
+        string = query_string(query)
         check(client.get(f"{url}?{string}"), "results filters", form=False)
 
     run()
@@ -503,8 +508,7 @@ def test_partner_filters(world):
     @given(url=st.sampled_from(urls),
            query=st.lists(st.tuples(st.one_of(names, NASTY_TEXT), NASTY_TEXT), max_size=5))
     def run(url, query):
-        string = "&".join(quote_from_bytes(_bytes(k)) + "=" + quote_from_bytes(_bytes(v))
-                          for k, v in query)
+        string = query_string(query)
         check(client.get(f"{url}?{string}"), "partner filters", form=False)
 
     run()
@@ -534,8 +538,7 @@ def test_api_parameters(world):
                   st.one_of(NASTY_TEXT, st.dates().map(str), st.sampled_from(
                       ["ict", "bottom_up", "DE", "small", "1", "2"]))), max_size=4))
     def run(url, query):
-        string = "&".join(quote_from_bytes(_bytes(k)) + "=" + quote_from_bytes(_bytes(v))
-                          for k, v in query)
+        string = query_string(query)
         response = client.get(f"{url}?{string}")
         check(response, "API parameters", form=False)
         if response.status_code in (400, 404):
@@ -568,9 +571,7 @@ def test_portfolio_filters(world):
            query=st.lists(st.tuples(st.one_of(names, names, NASTY_TEXT), NASTY_TEXT),
                           max_size=5))
     def run(url, query):
-        string = "&".join(quote_from_bytes(_bytes(k)) + "=" + quote_from_bytes(_bytes(v))
-                          for k, v in query)
-        check(client.get(f"{url}?{string}"), "portfolio filters", form=False)
+        check(client.get(f"{url}?{query_string(query)}"), "portfolio filters", form=False)
 
     run()
 
