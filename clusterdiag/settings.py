@@ -59,6 +59,7 @@ INSTALLED_APPS = [
     "benchmark",
     "plans",
     "partners",
+    "api",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -73,6 +74,8 @@ INSTALLED_APPS = [
     "csp",
     "axes",
     "django_ratelimit",
+    "rest_framework",
+    "drf_spectacular",
 ]
 
 MIDDLEWARE = [
@@ -379,4 +382,33 @@ LOGGING = {
         "choreographer": {"level": "WARNING"},
         "logistro": {"level": "WARNING"},
     },
+}
+
+# --- API ----------------------------------------------------------------------------------------
+# Read-only, JSON only (no browsable API: its pages would need inline scripts the CSP
+# refuses). Personal tokens or the browser session; a rate per token (README, "API").
+REST_FRAMEWORK = {
+    "DEFAULT_AUTHENTICATION_CLASSES": [
+        "api.authentication.PersonalTokenAuthentication",
+        "rest_framework.authentication.SessionAuthentication",
+    ],
+    "DEFAULT_PERMISSION_CLASSES": ["api.permissions.IsAuthenticatedOr404"],
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
+    "DEFAULT_THROTTLE_CLASSES": ["api.throttling.TokenRateThrottle"],
+    "DEFAULT_THROTTLE_RATES": {"token": env.str("API_RATE", default="1000/hour")},
+    "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",
+    "PAGE_SIZE": env_int("API_PAGE_SIZE", 50, minimum=1),
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "EXCEPTION_HANDLER": "api.errors.api_exception_handler",
+    "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",
+}
+SPECTACULAR_SETTINGS = {
+    "TITLE": "ClusterDiag API",
+    "DESCRIPTION": "Read-only access to the clusters, diagnostic runs, scores and action "
+                   "plans the caller may read, and to the published peer statistics.",
+    "VERSION": "1",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "SERVE_PERMISSIONS": ["rest_framework.permissions.AllowAny"],
+    "SERVE_AUTHENTICATION": [],
 }

@@ -32,6 +32,7 @@ urlpatterns = [
     path("", include("benchmark.urls")),
     path("", include("plans.urls")),
     path("", include("partners.urls")),
+    path("", include("api.urls")),
     # Before the admin's own "View on site" (same address): that one is not scoped.
     path("admin/r/<path:content_type_id>/<path:object_id>/",
          admin.site.admin_view(views.admin_view_on_site)),

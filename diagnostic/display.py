@@ -10,6 +10,7 @@ from clusterdiag.language import active_language
 from .answers import PROFILE_REQUIRED, is_answered
 from .forms import ClusterProfileForm
 from .models import Diagnostic, Question, Section
+from .steps import answer_values, load_sections, shown_questions
 
 
 @dataclass
@@ -106,3 +107,20 @@ def review_sections(sections: list[Section], values: dict[int, object],
                 items.append(item)
         review.append(ReviewSection(section, items, [i for i in items if i.missing]))
     return review
+
+
+def answer_rows(diagnostic: Diagnostic) -> list[dict]:
+    """The run's answers in words, one row per shown question (the profile first), in the
+    reader's language: what the exports and the API publish, never option codes. A table
+    answer is one text, its rows joined by " | " and its cells by "; "."""
+    sections = load_sections(diagnostic)
+    values = answer_values(diagnostic)
+    rows = []
+    for section in review_sections(sections, values, diagnostic,
+                                   shown_questions(sections, values)):
+        for item in section.items:
+            text = " | ".join("; ".join(str(c) for c in row) for row in item.rows) \
+                if item.rows else item.text
+            rows.append({"section": section.section.title, "key": item.key,
+                         "question": str(item.label), "answer": text})
+    return rows

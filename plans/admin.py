@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
 from benchmark.admin import IndexBandFilter as BaseIndexBandFilter
+from benchmark.results import band_label
 from diagnostic.admin_mixins import (
     FollowedClustersMixin,
     FrozenWhenInUseMixin,
@@ -217,16 +218,21 @@ class ActionPlanAdmin(FollowedClustersMixin, SimpleHistoryAdmin):
         writer.writerow([_("plan"), _("cluster"), _("country"), _("sector"), _("governance"),
                          _("status"), _("starting phase"), _("plan start"), _("plan end"),
                          _("index"), _("index band"), _("actions"), _("last change")])
-        plans = queryset.select_related("cluster", "diagnostic__score").order_by("pk")
+        plans = queryset.select_related("cluster", "diagnostic__score__method").order_by("pk")
         counts = dict(Action.objects.filter(plan__in=plans).values_list("plan")
                       .annotate(n=Count("pk")))
+        # Labels in the reader's language, never codes: the phases in one query.
+        phases = {(p.version_id, p.key): p.title for p in
+                  Phase.objects.filter(version__in=plans.values("playbook"))}
         for plan in plans:
             score = getattr(plan.diagnostic, "score", None)
             writer.writerow([_safe(v) for v in [
-                plan.pk, plan.cluster.name, plan.cluster.country.code, plan.cluster.sector,
-                plan.cluster.governance, plan.status, plan.phase, plan.start_date,
-                plan.end_date, f"{score.overall:.1f}" if score else "",
-                score.band if score else "", counts.get(plan.pk, 0),
+                plan.pk, plan.cluster.name, plan.cluster.country.name,
+                plan.cluster.get_sector_display(), plan.cluster.get_governance_display(),
+                plan.get_status_display(), phases.get((plan.playbook_id, plan.phase), plan.phase),
+                plan.start_date, plan.end_date, f"{score.overall:.1f}" if score else "",
+                band_label(score.method.definition, score.band) if score else "",
+                counts.get(plan.pk, 0),
                 timezone.localtime(plan.updated_at).isoformat(timespec="seconds")]])
         return response
 
@@ -244,10 +250,10 @@ class ActionPlanAdmin(FollowedClustersMixin, SimpleHistoryAdmin):
             writer.writerow([_safe(v) for v in [
                 action.plan_id, action.plan.cluster.name, action.position, action.title,
                 action.owner_display, action.start_date, action.due_date,
-                " ".join(c.code for c in action.target_countries), action.target_markets,
+                ", ".join(c.name for c in action.target_countries), action.target_markets,
                 action.milestone, action.milestone_date or "",
                 action.funding.title if action.funding else "", action.indicator,
-                action.status]])
+                action.get_status_display()]])
         return response
 
 

@@ -209,3 +209,10 @@ def imported_set(title="Programme X", rows=IMPORTED_ROWS, *, publish=True):
     if publish:
         imported_services.imported_reference_publish(reference=reference)
     return reference
+
+
+def api_token(user, name="integration"):
+    """A personal API token of the user: (token row, the secret to send)."""
+    from api.tokens import token_create
+
+    return token_create(user=user, name=name)

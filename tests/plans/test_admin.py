@@ -121,14 +121,18 @@ def test_csv_export_of_plans_and_actions(client, facilitator):
                                               "_selected_action": [plan.pk]})
     rows = list(csv.reader(io.StringIO(plans.content.decode("utf-8-sig"))))
     assert plans["Content-Type"].startswith("text/csv")
-    assert rows[1][:3] == [str(plan.pk), plan.cluster.name, "DE"]
+    assert rows[1][:3] == [str(plan.pk), plan.cluster.name, "Germany"]
+    assert rows[1][3:6] == [plan.cluster.get_sector_display(),
+                            plan.cluster.get_governance_display(), "draft"]
+    assert rows[1][6] != plan.phase  # the phase's title, not its key
     assert rows[1][11] == str(plan.actions.count())
     actions = client.post(reverse(CHANGELIST), {"action": "export_actions_csv",
                                                 "_selected_action": [plan.pk]})
     rows = list(csv.reader(io.StringIO(actions.content.decode("utf-8-sig"))))
     assert len(rows) == 1 + plan.actions.count()
     assert rows[1][3] == "'=HYPERLINK(\"http://evil\")"  # never a live formula
-    assert rows[1][7] == "FI SE"
+    assert rows[1][7] == "Finland, Sweden"
+    assert rows[1][13] == action.get_status_display()
 
 
 def test_admin_pages_keep_a_constant_number_of_queries(client, facilitator):

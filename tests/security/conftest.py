@@ -15,6 +15,7 @@ from tests.factories import (
     MembershipFactory,
     UserFactory,
     imported_set,
+    api_token,
 )
 
 # Namespaces and names that are not pages of ClusterDiag's own objects: the Django admin
@@ -111,6 +112,7 @@ def world(team):
     partners = _partner_world(team, follower)
     # A published imported benchmark set, so that its admin's actions meet a real object.
     imported_set()
+    token, _secret = api_token(team.manager, name="world")
     return SimpleNamespace(
         team=team, cluster=team.cluster, manager=team.manager, member=team.member,
         submitted=submitted, draft=draft, plan=plan, action=plan.actions.order_by("pk").first(),
@@ -119,7 +121,7 @@ def world(team):
         other=SimpleNamespace(cluster=other_cluster, manager=other_manager,
                               diagnostic=other_draft),
         partner=partners.partner, interest=partners.interest,
-        introduction=partners.introduction,
+        introduction=partners.introduction, token=token,
         outsiders={"anonymous": None, "other manager": other_manager,
                    "outsider facilitator": outsider_facilitator})
 

@@ -50,6 +50,7 @@ BUDGETS = {
     "partner forms": 450, "partner filters": 300,
     "invalid UTF-8 bodies": 400, "password reset": 300, "account deletion": 200,
     "cluster deletion": 150, "team changes": 150, "benchmark set import": 200,
+    "API parameters": 400, "API tokens": 150, "portfolio filters": 200,
 }
 GENERATED = Counter()
 # FUZZ_SCALE=0.1 for a quick look while working; CI runs the full numbers.
@@ -134,6 +135,12 @@ def body(data: dict) -> bytes:
         for item in value if isinstance(value, list) else [value]:
             pairs.append(quote_from_bytes(_bytes(name)) + "=" + quote_from_bytes(_bytes(item)))
     return "&".join(pairs).encode("ascii")
+
+
+def query_string(pairs) -> str:
+    """A query string of (name, value) pairs, invalid bytes and all."""
+    return "&".join(quote_from_bytes(_bytes(k)) + "=" + quote_from_bytes(_bytes(v))
+                    for k, v in pairs)
 
 
 def post(client, url, data):
@@ -388,8 +395,7 @@ def test_results_filters(world):
     @fuzz("results filters")
     @given(query=st.lists(st.tuples(st.one_of(names, NASTY_TEXT), NASTY_TEXT), max_size=6))
     def run(query):
-        string = "&".join(quote_from_bytes(_bytes(k)) + "=" + quote_from_bytes(_bytes(v))
-                          for k, v in query)
+        string = query_string(query)
         check(client.get(f"{url}?{string}"), "results filters", form=False)
 
     run()
@@ -566,9 +572,70 @@ def test_partner_filters(world):
     @given(url=st.sampled_from(urls),
            query=st.lists(st.tuples(st.one_of(names, NASTY_TEXT), NASTY_TEXT), max_size=5))
     def run(url, query):
-        string = "&".join(quote_from_bytes(_bytes(k)) + "=" + quote_from_bytes(_bytes(v))
-                          for k, v in query)
+        string = query_string(query)
         check(client.get(f"{url}?{string}"), "partner filters", form=False)
+
+    run()
+
+
+# --- The API ---------------------------------------------------------------------------------
+
+API_PARAMETERS = ["updated_after", "updated_before", "cluster", "page", "sector",
+                  "governance", "country", "size"]
+
+
+def test_api_parameters(world):
+    """Every query parameter of every API route, with a token: a JSON answer (400 with a
+    message, 404), never a server error."""
+    from tests.factories import api_token
+
+    _token, secret = api_token(world.manager)
+    client = Client(HTTP_AUTHORIZATION=f"Bearer {secret}")
+    urls = [reverse(r.name, kwargs=REGISTRY[r.name](world) if r.kwargs else None)
+            for r in all_routes() if r.route.startswith("api/v1/") and r.name != "api:schema"]
+    assert len(urls) == 10, urls
+    names = st.sampled_from([*API_PARAMETERS, "x"])
+
+    @fuzz("API parameters")
+    @given(url=st.sampled_from(urls), query=st.lists(
+        st.tuples(st.one_of(names, names, NASTY_TEXT),
+                  st.one_of(NASTY_TEXT, st.dates().map(str), st.sampled_from(
+                      ["ict", "bottom_up", "DE", "small", "1", "2"]))), max_size=4))
+    def run(url, query):
+        string = query_string(query)
+        response = client.get(f"{url}?{string}")
+        check(response, "API parameters", form=False)
+        if response.status_code in (400, 404):
+            assert response.json()["message"], (url, query)
+
+    run()
+
+
+def test_api_token_form(world):
+    from api.forms import TokenForm
+
+    client = _client(world.member)
+
+    @fuzz("API tokens")
+    @given(data=form_data(TokenForm().fields))
+    def run(data):
+        check(post(client, reverse("api:token_create"), data), "API tokens")
+
+    run()
+
+
+def test_portfolio_filters(world):
+    client = _client(world.follower)
+    urls = [reverse("api:portfolio"), reverse("api:portfolio_csv")]
+    names = st.sampled_from(["country", "sector", "governance", "band", "plan_status",
+                             "sort", "x"])
+
+    @fuzz("portfolio filters")
+    @given(url=st.sampled_from(urls),
+           query=st.lists(st.tuples(st.one_of(names, names, NASTY_TEXT), NASTY_TEXT),
+                          max_size=5))
+    def run(url, query):
+        check(client.get(f"{url}?{query_string(query)}"), "portfolio filters", form=False)
 
     run()
 

@@ -17,7 +17,7 @@ from django.urls import reverse
 from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 
-from tests.factories import UserFactory
+from tests.factories import UserFactory, api_token
 
 from .conftest import METHODS, changed_tables, object_routes, table_checksums
 
@@ -93,7 +93,19 @@ OBJECT_URLS = {
                                              "intro_pk": w.introduction.pk},
     # The published profile of the cluster: what it chose to show, to those who may browse.
     "partners:profile": lambda w: {"pk": w.cluster.pk},
+    # The read-only API (by session here; by token in test_api_routes_by_token_…).
+    "api:cluster-detail": lambda w: {"pk": w.cluster.pk},
+    "api:run-detail": lambda w: {"pk": w.submitted.pk},
+    "api:run-answers": lambda w: {"pk": w.submitted.pk},
+    "api:plan-detail": _plan,
+    "api:run_answers_csv": lambda w: {"pk": w.submitted.pk},
+    "api:run_answers_xlsx": lambda w: {"pk": w.submitted.pk},
+    "api:run_json": lambda w: {"pk": w.submitted.pk},
+    # The manager's own API token: nobody else revokes it.
+    "api:token_revoke": lambda w: {"pk": w.token.pk},
 }
+
+API_URLS = ["api:cluster-detail", "api:plan-detail", "api:run-answers", "api:run-detail"]
 
 # URLs of what a cluster published for the partner search: facilitators browse them (an
 # outside facilitator may read them, never change anything); everybody else in the matrix
@@ -273,3 +285,27 @@ def test_a_genuine_password_reset_link_is_not_reached_with_a_forged_token(world)
     response = Client().get(reverse("password_reset_confirm", args=[uid, token]), follow=True)
 
     assert response.context["validlink"] is True
+
+
+@pytest.mark.parametrize("name", API_URLS)
+def test_api_routes_by_token_answer_outsiders_404_and_change_nothing(name, world):
+    """The same matrix for a program holding an outsider's personal token."""
+    kwargs = OBJECT_URLS[name](world)
+    url, missing_url = reverse(name, kwargs=kwargs), reverse(name, kwargs=_missing(kwargs))
+    failures = []
+    for role, user in world.outsiders.items():
+        if user is None:
+            continue
+        _token, secret = api_token(user)
+        client = Client(HTTP_AUTHORIZATION=f"Bearer {secret}")
+        client.get(reverse("api:cluster-list"))  # the token's first use is recorded once
+        before = table_checksums()
+        for method in METHODS:
+            response = _send(client, method, url)
+            missing = _send(client, method, missing_url) if response.status_code == 405 else None
+            if not _refused(name, role, response, missing):
+                failures.append(f"{role} {method.upper()}: {response.status_code}")
+        if changed := changed_tables(before, table_checksums()):
+            failures.append(f"{role}: changed {changed}")
+
+    assert not failures, f"{url}: " + "; ".join(failures)
