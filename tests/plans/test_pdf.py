@@ -110,7 +110,7 @@ def test_the_pdf_is_in_french_when_the_user_chose_french(request_pdf, team, plan
     assert "Suède" in text and "Finlande" in text
     assert _short(first.due_date, "fr") in text and "Partnership agreement signed" in text
     assert "Stratégie sur mesure" in text and "Pourquoi" in text
-    assert "Indicateur calculé avec la méthode 2026.2." in " ".join(text.split())
+    assert "Indice calculé avec la méthode 2026.2." in " ".join(text.split())
     assert PdfJob.objects.get().language == "fr"
 
 
