@@ -14,8 +14,8 @@ from tests.factories import (
     FacilitatorFactory,
     MembershipFactory,
     UserFactory,
-    imported_set,
     api_token,
+    imported_set,
 )
 
 # Namespaces and names that are not pages of ClusterDiag's own objects: the Django admin
