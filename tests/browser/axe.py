@@ -32,6 +32,13 @@ def axe_run(page) -> tuple[str, list[dict]]:
     return result["lang"], result["violations"]
 
 
+def axe_violations(page) -> list[dict]:
+    """The violations of the page as it is now, axe sent with the check: for a test that
+    checks a few pages (axe_install is for many)."""
+    page.evaluate(AXE_SOURCE)
+    return axe_run(page)[1]
+
+
 def describe(where: str, violations: list[dict]) -> list[str]:
     return [f"{where}: {v['id']} ({v['impact']}) {v['help']} -> " + " | ".join(v["nodes"])
             for v in violations]
