@@ -5,6 +5,7 @@ of another cluster is a 404, as on the pages."""
 from django.db.models import Prefetch
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiParameter, extend_schema
+from drf_spectacular.views import SpectacularAPIView
 from rest_framework import exceptions, mixins, serializers, viewsets
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -153,3 +154,12 @@ class StudyFiguresView(APIView):
         context = selectors.method_page_data()
         return Response(results.study_figure_rows(context["figures"],
                                                   context["study_questions"]))
+
+
+_schema = SpectacularAPIView.as_view()
+
+
+def schema(request):
+    """The OpenAPI description (public, read-only). A plain view around DRF's, which DRF
+    exempts from CSRF: an unsafe request is refused with 403 like on every other page."""
+    return _schema(request)
