@@ -5,6 +5,7 @@ import hmac
 
 from django.utils import translation
 from django.utils.translation import gettext_lazy as _
+from drf_spectacular.extensions import OpenApiAuthenticationExtension
 from rest_framework import authentication, exceptions
 
 from .models import ApiToken
@@ -48,3 +49,14 @@ class PersonalTokenAuthentication(authentication.BaseAuthentication):
 
     def authenticate_header(self, request):
         return 'Bearer realm="api"'
+
+
+class PersonalTokenScheme(OpenApiAuthenticationExtension):
+    """How the OpenAPI schema describes personal tokens (registered by being defined)."""
+
+    target_class = PersonalTokenAuthentication
+    name = "personalToken"
+
+    def get_security_definition(self, auto_schema):
+        return {"type": "http", "scheme": "bearer",
+                "description": "A personal API token (cdt_…), created on the profile page."}

@@ -95,7 +95,7 @@ def test_fill_in_french_leave_halfway_resume_and_submit(live_server, page, brows
         fill_step(page)
         page.get_by_role("button", name="Enregistrer et continuer").click()
 
-    expect(page.get_by_text("5 sections sur 9 complètes")).to_be_visible()
+    expect(page.get_by_text("5 sections terminées sur 9")).to_be_visible()
     page.get_by_role("button", name="Enregistrer et finir plus tard").click()
     expect(page.get_by_text("Vos réponses sont enregistrées")).to_be_visible()
 
@@ -116,7 +116,7 @@ def test_fill_in_french_leave_halfway_resume_and_submit(live_server, page, brows
         button = "Enregistrer et continuer" if heading != "Financement" else "Enregistrer et relire"
         page.get_by_role("button", name=re.compile(button)).click()
 
-    expect(page.get_by_text("9 sections sur 9 complètes")).to_be_visible()
+    expect(page.get_by_text("9 sections terminées sur 9")).to_be_visible()
     # In the order the person picked them (the picker posts its tags in that order).
     expect(page.locator("[data-answer=target_countries]")).to_have_text("Suède, Finlande")
     consent = page.get_by_label("Inclure ce diagnostic, de façon anonyme, dans le benchmark "
