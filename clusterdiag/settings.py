@@ -246,7 +246,12 @@ CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
-# A stopped or hung Redis must not hold a web request for more than about two seconds.
+# Every call a request makes to Redis (the sessions cache, rate-limit counters, sending a
+# task) waits this long at most; a server that failed one is then skipped by the process
+# for REDIS_RETRY_SECONDS, and the caller falls back (clusterdiag/breaker.py).
+REDIS_TIMEOUT_SECONDS = 0.25
+REDIS_RETRY_SECONDS = env_int("REDIS_RETRY_SECONDS", 10, minimum=1)
+# The worker's own connection to the broker, and /healthz's probe of it.
 BROKER_TIMEOUT_SECONDS = 1.0
 CELERY_BROKER_CONNECTION_TIMEOUT = BROKER_TIMEOUT_SECONDS
 CELERY_BROKER_TRANSPORT_OPTIONS = {
@@ -345,16 +350,18 @@ CACHES = {
     },
 }
 if SESSION_CACHE_URL:
-    # Short timeouts: a stopped or hung Redis costs one request a quarter of a second, then
-    # the process reads the database for a while (sessioncache.py).
+    # REDIS_TIMEOUT_SECONDS and the breaker: a stopped or hung Redis costs one request a
+    # quarter of a second, then the process reads the database for a while (sessioncache.py).
     CACHES["sessions"] = {
-        "BACKEND": "clusterdiag.sessioncache.RedisCache",
+        "BACKEND": "clusterdiag.rediscache.RedisCache",
         "LOCATION": SESSION_CACHE_URL,
         # The database in the prefix: two sites sharing one Redis (a staging and a bench
         # site, say) never read each other's users, whose ids are the same.
         "KEY_PREFIX": "clusterdiag:{HOST}:{PORT}/{NAME}".format(**DATABASES["default"]),
-        "OPTIONS": {"socket_timeout": 0.25, "socket_connect_timeout": 0.25},
     }
+if CACHES_RATELIMIT["BACKEND"].endswith(".RedisCache"):
+    # The same guard; counters that cannot be read count nothing (rediscache.py).
+    CACHES_RATELIMIT["BACKEND"] = "clusterdiag.rediscache.RateLimitCache"
 CACHES["ratelimit"] = CACHES_RATELIMIT
 
 # --- Benchmark ----------------------------------------------------------------------------

@@ -12,7 +12,7 @@ from django.core.cache import cache, caches
 from django.db import connection
 from django.utils import translation
 
-from clusterdiag import sessioncache
+from clusterdiag import breaker, sessioncache
 from clusterdiag.celery import app as celery_app
 
 from .factories import UserFactory
@@ -35,6 +35,7 @@ def _fast_and_isolated(settings, request):
     caches["sessions"].clear()
     caches["ratelimit"].clear()
     sessioncache.reset()
+    breaker.reset()
     yield
     celery_app.conf.task_always_eager = settings.CELERY_TASK_ALWAYS_EAGER
     # The test client runs the locale middleware in this thread: a page read in French or

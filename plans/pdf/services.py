@@ -1,11 +1,12 @@
 """The PDF jobs: request (web), run (worker), sweep (beat and worker start-up).
 
 The job row is the outbox. A request writes it in its transaction and sends the task only
-once that has committed; a broker that is down or hung fails the send within about a
-second (BROKER_TIMEOUT_SECONDS) and the job simply stays queued until the sweeper sends it
-again. The task may therefore arrive twice, or after a worker died half-way: running a job
-is idempotent (a row lock decides who renders; a finished job is never rendered again) and
-the file is written to a temporary name and moved into place in one step."""
+once that has committed; a broker that is down or hung fails the send within a quarter of
+a second, or is skipped for a while after that (clusterdiag/queue.py, breaker.py), and the
+job simply stays queued until the sweeper sends it again. The task may therefore arrive
+twice, or after a worker died half-way: running a job is idempotent (a row lock decides who
+renders; a finished job is never rendered again) and the file is written to a temporary
+name and moved into place in one step."""
 
 import logging
 from datetime import timedelta

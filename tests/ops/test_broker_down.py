@@ -43,7 +43,7 @@ def test_a_send_to_a_refused_broker_fails_within_our_bound(broker_down):
     with pytest.raises(OperationalError):
         queue.send_task(services.REFRESH_TASK, cohort="live", requested_at=None)
 
-    assert time.monotonic() - started < settings.BROKER_TIMEOUT_SECONDS
+    assert time.monotonic() - started < settings.REDIS_TIMEOUT_SECONDS + 0.25
 
 
 @pytest.fixture
@@ -58,10 +58,10 @@ def broker_hung():
 
 
 def test_a_send_to_a_hung_broker_fails_within_our_bound(broker_hung):
-    """The bound is ours (BROKER_TIMEOUT_SECONDS on the socket, one attempt), not kombu's
+    """The bound is ours (REDIS_TIMEOUT_SECONDS on the socket, one attempt), not kombu's
     retry pause: twice the timeout at most (connect, then the first command)."""
     started = time.monotonic()
     with pytest.raises(OperationalError):
         queue.send_task(services.REFRESH_TASK, cohort="live", requested_at=None)
 
-    assert time.monotonic() - started < 2 * settings.BROKER_TIMEOUT_SECONDS + 0.5
+    assert time.monotonic() - started < 2 * settings.REDIS_TIMEOUT_SECONDS + 0.25

@@ -1,0 +1,108 @@
+"""The Redis caches of SESSION_CACHE_URL and RATELIMIT_CACHE_URL (settings), kept from
+holding a request: every command waits REDIS_TIMEOUT_SECONDS at most, goes through the
+breaker of its server (breaker.py), and fails with breaker.Unavailable, never a Redis error.
+"""
+
+import redis
+from django.conf import settings
+from django.core.cache.backends.redis import RedisCache as DjangoRedisCache
+from django.core.cache.backends.redis import RedisCacheClient
+
+from . import breaker
+
+
+class _RedisClient(RedisCacheClient):
+    """Django's client builds a new redis.Redis for every command; building one (its table
+    of response callbacks) cost more than the command itself in the profile of /ping. One
+    per connection pool is enough: redis.Redis is safe to share."""
+
+    def get_client(self, key=None, *, write=False):
+        pool = self._get_connection_pool(write)
+        clients = self.__dict__.setdefault("_clients", {})
+        if id(pool) not in clients:
+            clients[id(pool)] = self._client(connection_pool=pool)
+        return clients[id(pool)]
+
+
+class RedisCache(DjangoRedisCache):
+    """The sessions cache: its callers (sessioncache.py) read the database on Unavailable."""
+
+    def __init__(self, server, params):
+        options = {"socket_timeout": settings.REDIS_TIMEOUT_SECONDS,
+                   "socket_connect_timeout": settings.REDIS_TIMEOUT_SECONDS,
+                   **params.get("OPTIONS", {})}
+        super().__init__(server, {**params, "OPTIONS": options})
+        self._class = _RedisClient
+        self._url = self._servers[0]
+
+    def _guarded(self, command, *args, **kwargs):
+        breaker.check(self._url)
+        try:
+            return command(*args, **kwargs)
+        except redis.RedisError as error:  # timeout, refused, connection lost
+            breaker.failed(self._url, error)
+            raise breaker.Unavailable(str(error)) from error
+
+    def add(self, *args, **kwargs):
+        return self._guarded(super().add, *args, **kwargs)
+
+    def get(self, *args, **kwargs):
+        return self._guarded(super().get, *args, **kwargs)
+
+    def set(self, *args, **kwargs):
+        return self._guarded(super().set, *args, **kwargs)
+
+    def touch(self, *args, **kwargs):
+        return self._guarded(super().touch, *args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        return self._guarded(super().delete, *args, **kwargs)
+
+    def get_many(self, *args, **kwargs):
+        return self._guarded(super().get_many, *args, **kwargs)
+
+    def has_key(self, *args, **kwargs):
+        return self._guarded(super().has_key, *args, **kwargs)
+
+    def incr(self, *args, **kwargs):
+        return self._guarded(super().incr, *args, **kwargs)
+
+    def set_many(self, *args, **kwargs):
+        return self._guarded(super().set_many, *args, **kwargs)
+
+    def delete_many(self, *args, **kwargs):
+        return self._guarded(super().delete_many, *args, **kwargs)
+
+    def clear(self):
+        return self._guarded(super().clear)
+
+
+class RateLimitCache(RedisCache):
+    """The rate-limit counters (django-ratelimit, the API's throttle), which handle no cache
+    error: while Redis does not answer, reads miss and writes are dropped. The API then lets
+    requests through (it counts nothing), and a password reset is refused as if over its
+    rate (django-ratelimit fails closed: the page answers as usual and sends no email)."""
+
+    def get(self, key, default=None, version=None):
+        try:
+            return super().get(key, default, version)
+        except breaker.Unavailable:
+            return default
+
+    def add(self, *args, **kwargs):
+        try:
+            return super().add(*args, **kwargs)
+        except breaker.Unavailable:
+            return False
+
+    def set(self, *args, **kwargs):
+        try:
+            return super().set(*args, **kwargs)
+        except breaker.Unavailable:
+            return None
+
+    def incr(self, key, delta=1, version=None):
+        try:
+            return super().incr(key, delta, version)
+        except breaker.Unavailable as error:
+            raise ValueError(f"Key '{key}' not found: Redis did not answer") from error
