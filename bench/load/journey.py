@@ -21,6 +21,7 @@ SEED = json.loads(open(os.environ["LOAD_SEED"]).read())  # noqa: SIM115 - read o
 LEDGER: list[dict] = []
 FAILURES: list[dict] = []
 SLOW: list[dict] = []
+TIMES: list[tuple[float, str, float]] = []  # (ended at, name, ms) of every request
 NUMBERS = count()
 TIMEOUT = float(os.environ.get("LOAD_TIMEOUT", "30"))
 # The share of journeys that end with a PDF request (one worker renders them one by one).
@@ -33,13 +34,15 @@ def _record(request_type, name, response_time, exception, **_kwargs):
         FAILURES.append({"at": time.time(), "name": name, "error": str(exception)[:200]})
     if response_time > 3000:
         SLOW.append({"at": time.time(), "name": name, "ms": response_time})
+    TIMES.append((time.time(), name, response_time))
 
 
 @events.quitting.add_listener
 def _write_records(**_kwargs):
     if os.environ.get("LOAD_RECORDS"):
         with open(os.environ["LOAD_RECORDS"], "w") as out:
-            json.dump({"ledger": LEDGER, "failure_log": FAILURES, "slow": SLOW}, out)
+            json.dump({"ledger": LEDGER, "failure_log": FAILURES, "slow": SLOW,
+                       "times": TIMES}, out)
 
 
 class ClusterTeam(HttpUser):

@@ -462,8 +462,12 @@ def _slow_in_fault(run: dict) -> list[dict]:
 def _slow(run: dict) -> str:
     inside = _slow_in_fault(run)
     names = sorted({entry["name"] for entry in inside})
+    in_fault = [(ms, name) for at, name, ms in run["times"] for begin, end in run["windows"]
+                if begin <= at <= end + 3]
+    longest = max(in_fault, default=(0.0, "none"))
     return (f"{len(inside)} over 3 s in the fault ({len(run['slow'])} in the run)"
-            + (f": {', '.join(names)}" if names else ""))
+            + (f": {', '.join(names)}" if names else "")
+            + f"; longest in the fault {longest[0] / 1000:.2f} s ({longest[1]})")
 
 
 def _summary(run: dict) -> str:
