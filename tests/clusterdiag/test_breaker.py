@@ -4,6 +4,7 @@ nothing more for REDIS_RETRY_SECONDS (found by the hung-Redis rounds of bench/ru
 where a submission waited a quarter of a second for its session and a second for its task).
 """
 
+import json
 import socket
 import threading
 import time
@@ -204,3 +205,17 @@ def test_a_password_reset_answers_at_once_while_the_counters_redis_is_hung(
     assert timings[0] < settings.REDIS_TIMEOUT_SECONDS + 0.5, timings
     assert max(timings[1:]) < 0.5, timings
     assert mail.outbox == []  # the limit fails closed: no count, no email
+
+
+def test_every_redis_cache_of_the_settings_goes_through_the_breaker():
+    from tests.clusterdiag.test_settings import _django
+
+    result = _django(
+        "import json, django; django.setup(); from django.conf import settings as s; "
+        "print(json.dumps({k: s.CACHES[k]['BACKEND'] for k in ('sessions', 'ratelimit')}))",
+        DEBUG="true", SESSION_CACHE_URL="redis://redis:6379/1",
+        RATELIMIT_CACHE_URL="redis://redis:6379/2")
+
+    assert result.returncode == 0, result.stderr
+    assert json.loads(result.stdout) == {"sessions": "clusterdiag.rediscache.RedisCache",
+                                         "ratelimit": "clusterdiag.rediscache.RateLimitCache"}
