@@ -37,7 +37,9 @@ from common import (
     OUT,
     PYTHON,
     ROOT,
+    STATIC,
     celery_worker,
+    collectstatic,
     gunicorn,
     run,
     save_out,
@@ -115,7 +117,7 @@ class Stack:
             "CELERY_BROKER_URL": f"redis://127.0.0.1:{REDIS_PORT}/0",
             # As deployed: sessions copied in the same Redis, which the faults stop and hang.
             "SESSION_CACHE_URL": f"redis://127.0.0.1:{REDIS_PORT}/1",
-            "STATIC_ROOT": str(self.tmp / "static"),
+            "STATIC_ROOT": str(STATIC),
             "PRIVATE_FILES_ROOT": str(self.tmp / "private"),
             "PDF_SWEEP_SECONDS": str(SWEEP_SECONDS), "LOG_LEVEL": "WARNING",
             "AXES_FAILURE_LIMIT": "1000",
@@ -177,7 +179,7 @@ class Stack:
         self.redis_start()
         say("Migrating, collecting static files, seeding")
         self.django("manage.py", "migrate", "-v0")
-        self.django("manage.py", "collectstatic", "--noinput", "-v0")
+        collectstatic(self.env)
         seed = self.django(__file__, "seed", str(max(USERS, FAULT_USERS)), capture=True).stdout
         (self.tmp / "seed.json").write_text(seed.strip().splitlines()[-1])
         say(f"Serving with gunicorn on 127.0.0.1:{WEB_PORT} and a Celery worker")
