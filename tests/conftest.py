@@ -1,7 +1,9 @@
 import importlib
 import os
+import shutil
 import subprocess
 import sys
+import tempfile
 import time
 from pathlib import Path
 from types import SimpleNamespace
@@ -18,14 +20,19 @@ from clusterdiag.celery import app as celery_app
 from .factories import UserFactory
 
 ROOT = Path(__file__).resolve().parent.parent
-# scripts/test runs the suite in two processes (pytest-xdist). pytest-django gives each its
-# own test database; each also gets its own Celery queue and worker name (the broker is
-# shared) and its own private files (plan ids repeat across the databases), so that one
-# process's worker never takes the other's jobs and no file is seen by both.
+# CI runs the suite in two processes (scripts/test -n 2). pytest-django gives each its own
+# test database; each also gets its own Celery queue and worker name (the broker is
+# shared) and its own private files, a new folder for every run (plan ids repeat across
+# databases and runs), so that one process's worker never takes the other's jobs and no
+# PDF file is seen by two tests.
 XDIST_WORKER = os.environ.get("PYTEST_XDIST_WORKER", "main")
 TEST_QUEUE = f"tests-{XDIST_WORKER}"
-PRIVATE_FILES = ROOT / ".run" / f"private-{XDIST_WORKER}"
+PRIVATE_FILES = Path(tempfile.mkdtemp(prefix=f"clusterdiag-private-{XDIST_WORKER}-"))
 celery_app.conf.task_default_queue = TEST_QUEUE
+
+
+def pytest_sessionfinish(session):
+    shutil.rmtree(PRIVATE_FILES, ignore_errors=True)  # the worker has stopped by now
 
 
 @pytest.fixture(autouse=True)
