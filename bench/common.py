@@ -7,8 +7,10 @@ at module level: the driver side never sets Django up, only the commands run ins
 (setup_django()).
 
     python bench/common.py session USER_ID    (run by login_cookie(), inside Django)
+    python bench/common.py static-sources     (run by collectstatic(), inside Django)
 """
 
+import hashlib
 import json
 import os
 import re
@@ -21,6 +23,9 @@ ROOT = Path(__file__).resolve().parent.parent
 PYTHON = sys.executable
 OUT = ROOT / "bench" / "out"  # what bench/report.py reads; not committed
 TMP = Path(tempfile.gettempdir())
+# The collected static files of every benchmark and drill: collected once while the
+# sources stay the same (collectstatic() below).
+STATIC = TMP / "clusterdiag-bench-static"
 PG = os.environ.get("BENCH_PG", "postgres://clusterdiag:clusterdiag@127.0.0.1:5432")
 SECRET = "bench-only-secret-not-used-anywhere-else-0123456789"
 # Sessions and their users copied in a shared Redis, as the deployment does (README,
@@ -51,7 +56,7 @@ def django_env(database: str, **extra) -> dict:
                HTTPS="false", ALLOWED_HOSTS="127.0.0.1,localhost,testserver",
                DATABASE_URL=f"{PG}/{database}", LOG_LEVEL="WARNING",
                SESSION_CACHE_URL=SESSION_CACHE,
-               STATIC_ROOT=str(TMP / "clusterdiag-bench-static"), **extra)
+               STATIC_ROOT=str(STATIC), **extra)
     return env
 
 
@@ -84,6 +89,20 @@ def stop(process: subprocess.Popen, timeout: float = 20) -> None:
     except subprocess.TimeoutExpired:
         process.kill()
         process.wait(timeout=10)
+
+
+def collectstatic(env: dict) -> None:
+    """manage.py collectstatic into the STATIC_ROOT of `env`, unless that folder already
+    holds the files of the same sources: hashing and compressing them all costs about half a
+    minute of CPU, and CI runs the drills and two benchmarks in a row on one folder."""
+    stamp = Path(env["STATIC_ROOT"]) / ".bench-sources"
+    sources = run([PYTHON, __file__, "static-sources"], env=env,
+                  capture_output=True).stdout.strip()
+    if stamp.exists() and stamp.read_text() == sources:
+        return
+    stamp.unlink(missing_ok=True)  # no stamp while the folder is half written
+    run([PYTHON, "manage.py", "collectstatic", "--noinput", "-v0"], env=env)
+    stamp.write_text(sources)
 
 
 def login_cookie(user_id: int, env: dict) -> str:
@@ -149,7 +168,25 @@ def session(user_id: int) -> None:
     print(f"{settings.SESSION_COOKIE_NAME}={store.session_key}")
 
 
+def static_sources() -> None:
+    """Print a digest of what collectstatic would collect: every file the finders list
+    (name, size, modification time) and the storage that hashes and compresses them."""
+    setup_django()
+    from django.conf import settings
+    from django.contrib.staticfiles.finders import get_finders
+
+    lines = {settings.STORAGES["staticfiles"]["BACKEND"]}
+    for finder in get_finders():
+        for path, storage in finder.list([]):
+            stat = os.stat(storage.path(path))
+            lines.add(f"{path}\0{stat.st_size}\0{stat.st_mtime_ns}")
+    print(hashlib.sha256("\n".join(sorted(lines)).encode()).hexdigest())
+
+
 if __name__ == "__main__":
-    if sys.argv[1:2] != ["session"] or len(sys.argv) != 3:
-        raise SystemExit(f"usage: {sys.argv[0]} session USER_ID")
-    session(int(sys.argv[2]))
+    if sys.argv[1:] == ["static-sources"]:
+        static_sources()
+    elif sys.argv[1:2] != ["session"] or len(sys.argv) != 3:
+        raise SystemExit(f"usage: {sys.argv[0]} session USER_ID | static-sources")
+    else:
+        session(int(sys.argv[2]))

@@ -27,6 +27,7 @@ import time
 from common import (
     PG,
     PYTHON,
+    collectstatic,
     database_recreate,
     django_env,
     gunicorn,
@@ -217,7 +218,7 @@ def main() -> None:
     database_recreate(DATABASE)
     env = django_env(DATABASE)
     run([PYTHON, "manage.py", "migrate", "-v0"], env=env)
-    run([PYTHON, "manage.py", "collectstatic", "--noinput", "-v0"], env=env)
+    collectstatic(env)
     out = run([PYTHON, "bench/results_page.py", "seed", str(PEERS)], env=env,
               capture_output=True).stdout
     info = json.loads(out.strip().splitlines()[-1])

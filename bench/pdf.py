@@ -32,6 +32,7 @@ from common import (
     PYTHON,
     TMP,
     celery_worker,
+    collectstatic,
     database_recreate,
     django_env,
     gunicorn,
@@ -250,7 +251,7 @@ def main() -> None:
     database_recreate(DATABASE)
     env = pdf_env()
     run([PYTHON, "manage.py", "migrate", "-v0"], env=env)
-    run([PYTHON, "manage.py", "collectstatic", "--noinput", "-v0"], env=env)
+    collectstatic(env)
     info = json.loads(run([PYTHON, __file__, "seed"], env=env, capture_output=True)
                       .stdout.strip().splitlines()[-1])
     timing = json.loads(run([PYTHON, __file__, "renders", str(info["typical"]),

@@ -26,6 +26,7 @@ from pathlib import Path
 
 from common import (
     PYTHON,
+    collectstatic,
     database_recreate,
     django_env,
     gunicorn,
@@ -319,7 +320,7 @@ def main() -> None:
         database = f"clusterdiag_bench_{name}"
         database_recreate(database)
         run([PYTHON, "manage.py", "migrate", "-v0"], env=django_env(database))
-    run([PYTHON, "manage.py", "collectstatic", "--noinput", "-v0"], env=django_env("postgres"))
+    collectstatic(django_env("postgres"))
     info, servers = {}, []
     try:
         for name, size in SIZES.items():

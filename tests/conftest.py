@@ -1,7 +1,9 @@
 import importlib
 import os
+import shutil
 import subprocess
 import sys
+import tempfile
 import time
 from pathlib import Path
 from types import SimpleNamespace
@@ -18,12 +20,26 @@ from clusterdiag.celery import app as celery_app
 from .factories import UserFactory
 
 ROOT = Path(__file__).resolve().parent.parent
+# CI runs the suite in two processes (scripts/test -n 2). pytest-django gives each its own
+# test database; each also gets its own Celery queue and worker name (the broker is
+# shared) and its own private files, a new folder for every run (plan ids repeat across
+# databases and runs), so that one process's worker never takes the other's jobs and no
+# PDF file is seen by two tests.
+XDIST_WORKER = os.environ.get("PYTEST_XDIST_WORKER", "main")
+TEST_QUEUE = f"tests-{XDIST_WORKER}"
+PRIVATE_FILES = Path(tempfile.mkdtemp(prefix=f"clusterdiag-private-{XDIST_WORKER}-"))
+celery_app.conf.task_default_queue = TEST_QUEUE
+
+
+def pytest_sessionfinish(session):
+    shutil.rmtree(PRIVATE_FILES, ignore_errors=True)  # the worker has stopped by now
 
 
 @pytest.fixture(autouse=True)
 def _fast_and_isolated(settings, request):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+    settings.PRIVATE_FILES_ROOT = PRIVATE_FILES  # where the real worker writes too
     # Templates call {% static %}; the hashed manifest is checked by its own test.
     settings.STORAGES = {
         **settings.STORAGES,
@@ -60,16 +76,21 @@ def celery_worker(django_db_setup, django_db_blocker):
     if not settings.CELERY_BROKER_URL or connection.vendor != "postgresql":
         pytest.skip("needs CELERY_BROKER_URL and PostgreSQL (scripts/test sets both)")
     celery_app.control.purge()
-    env = {**os.environ, "DATABASE_URL": _test_database_url()}
+    env = {**os.environ, "DATABASE_URL": _test_database_url(), "CELERY_QUEUE": TEST_QUEUE,
+           "PRIVATE_FILES_ROOT": str(PRIVATE_FILES)}
+    hostname = f"{TEST_QUEUE}@tests"
     (ROOT / ".run").mkdir(exist_ok=True)
-    log = open(ROOT / ".run" / "test-worker.log", "w")  # noqa: SIM115 - closed at teardown
-    worker = subprocess.Popen(
+    log_path = ROOT / ".run" / f"test-worker-{XDIST_WORKER}.log"
+    log = open(log_path, "w")  # noqa: SIM115 - closed at teardown
+    worker = subprocess.Popen(  # noqa: S603 - our own command line
         [sys.executable, "-m", "celery", "-A", "clusterdiag", "worker", "--pool=prefork",
-         "--concurrency=1", "--without-mingle", "--without-gossip", "--loglevel=INFO"],
+         "--concurrency=1", "--without-mingle", "--without-gossip", "--loglevel=INFO",
+         "-n", hostname],
         cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT,
     )
     deadline = time.monotonic() + 60
-    while not celery_app.control.ping(timeout=0.5):
+    # Only this process's worker: the other process's one answers a broadcast too.
+    while not celery_app.control.ping(destination=[hostname], timeout=0.5):
         if worker.poll() is not None or time.monotonic() > deadline:
             worker.kill()
             pytest.fail(f"the Celery worker did not start; see {log.name}")

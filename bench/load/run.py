@@ -3,6 +3,7 @@
     bench/run load      20 users through the whole journey for 3 minutes: no failure
     bench/run faults    the journey while Redis is stopped, then hung (SIGSTOP), then while
                         PostgreSQL restarts; then a Celery worker killed while rendering
+    bench/run drills    both, one after the other, on one stack (as CI runs them)
 
 It starts its own throwaway PostgreSQL (initdb in a temporary directory, port 55432), its
 own Redis (port 6391), gunicorn (3 workers, port 8711) and a Celery worker with beat,
@@ -36,7 +37,9 @@ from common import (
     OUT,
     PYTHON,
     ROOT,
+    STATIC,
     celery_worker,
+    collectstatic,
     gunicorn,
     run,
     save_out,
@@ -114,7 +117,7 @@ class Stack:
             "CELERY_BROKER_URL": f"redis://127.0.0.1:{REDIS_PORT}/0",
             # As deployed: sessions copied in the same Redis, which the faults stop and hang.
             "SESSION_CACHE_URL": f"redis://127.0.0.1:{REDIS_PORT}/1",
-            "STATIC_ROOT": str(self.tmp / "static"),
+            "STATIC_ROOT": str(STATIC),
             "PRIVATE_FILES_ROOT": str(self.tmp / "private"),
             "PDF_SWEEP_SECONDS": str(SWEEP_SECONDS), "LOG_LEVEL": "WARNING",
             "AXES_FAILURE_LIMIT": "1000",
@@ -176,7 +179,7 @@ class Stack:
         self.redis_start()
         say("Migrating, collecting static files, seeding")
         self.django("manage.py", "migrate", "-v0")
-        self.django("manage.py", "collectstatic", "--noinput", "-v0")
+        collectstatic(self.env)
         seed = self.django(__file__, "seed", str(max(USERS, FAULT_USERS)), capture=True).stdout
         (self.tmp / "seed.json").write_text(seed.strip().splitlines()[-1])
         say(f"Serving with gunicorn on 127.0.0.1:{WEB_PORT} and a Celery worker")
@@ -596,7 +599,7 @@ def plan() -> None:
     print(f"  at most {total / 60:.0f} min of rounds and waits (plus start-up and seeding)")
 
 
-def main(mode: str) -> None:
+def main(modes: list[str]) -> None:
     if os.environ.get("DRY_RUN"):
         plan()
         return
@@ -604,19 +607,28 @@ def main(mode: str) -> None:
     # Under load, two renders at a time, as docker-compose.yml runs its workers (PDF request
     # to ready file is measured there); the fault drills keep one, so that a render does
     # not take the CPU their 3-second bound is about.
-    stack.worker_concurrency = LOAD_WORKER_CONCURRENCY if mode == "load" else 1
+    stack.worker_concurrency = LOAD_WORKER_CONCURRENCY if modes[0] == "load" else 1
+    results = []
     try:
+        # "load faults" runs both drills on one stack: CI starts, migrates, collects the
+        # static files and seeds once, not twice.
         stack.start()
-        ok = load(stack) if mode == "load" else faults(stack)
+        for mode in modes:
+            if mode == "faults" and stack.worker_concurrency != 1:
+                stack.wait_for_pdfs(120)  # the load drill's backlog, before any fault
+                stack.worker_concurrency = 1
+                stack.worker_restart()
+            results.append(load(stack) if mode == "load" else faults(stack))
     finally:
         stack.stop()
-    sys.exit(0 if ok else 1)
+    sys.exit(0 if all(results) else 1)
 
 
 if __name__ == "__main__":
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("command",
                         choices=["load", "faults", "seed", "ledger", "pdfjob", "pdftimes"])
+    # python bench/load/run.py load faults: both drills, one after the other, on one stack
     parser.add_argument("args", nargs="*")
     options = parser.parse_args()
     if options.command == "seed":
@@ -627,5 +639,7 @@ if __name__ == "__main__":
         pdfjob()
     elif options.command == "pdftimes":
         pdftimes()
+    elif [options.command, *options.args] not in (["load"], ["faults"], ["load", "faults"]):
+        parser.error("the drills are load, faults, or load faults (both, on one stack)")
     else:
-        main(options.command)
+        main([options.command, *options.args])
