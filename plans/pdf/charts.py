@@ -1,4 +1,4 @@
-"""The plan's charts as PNG images, exported from the same plotly figures the site draws.
+"""The plan's charts as JPEG images, exported from the same plotly figures the site draws.
 
 kaleido drives Debian's Chromium. A Celery worker keeps one browser warm per pool process
 (started in tasks.py on worker_process_init), with plotly.js loaded once in its page.
@@ -20,6 +20,10 @@ import kaleido
 logger = logging.getLogger(__name__)
 
 SCALE = 2  # sharp when printed
+# JPEG, not PNG: WeasyPrint embeds a JPEG as it is, while it decodes every PNG and encodes
+# it again, its alpha channel apart (about a tenth of a render's CPU). The charts have a
+# white background (benchmark/charts.py), so nothing is lost with the transparency.
+FORMAT, MEDIA_TYPE = "jpeg", "image/jpeg"
 TIMEOUT = 120  # seconds for a document's charts, browser start included
 # kaleido reloads its page after every figure, and with it its 4.6 MB plotly.js: about
 # 0.3 s of Chromium CPU a chart, most of what a plan's five charts cost under load (issue
@@ -42,7 +46,7 @@ class PageKeepingKaleido(kaleido.Kaleido):
 
 
 def _opts(width: int, height: int) -> dict:
-    return {"format": "png", "width": width, "height": height, "scale": SCALE}
+    return {"format": FORMAT, "width": width, "height": height, "scale": SCALE}
 
 
 async def _export_all(browser: kaleido.Kaleido, figures: list[tuple[dict, int, int]]
@@ -92,24 +96,24 @@ _warm: WarmBrowser | None = None  # this process keeps a browser (a Celery pool 
 
 
 def _key(figure: dict, width: int, height: int) -> str:
-    text = json.dumps([figure, width, height, SCALE], sort_keys=True, default=str)
+    text = json.dumps([figure, width, height, SCALE, FORMAT], sort_keys=True, default=str)
     return hashlib.sha256(text.encode()).hexdigest()
 
 
-# The PNGs last exported in this process, by figure: a plan asked for again after an edit
+# The images last exported in this process, by figure: a plan asked for again after an edit
 # keeps its results charts (radar, position), which are most of a render's time.
 _exported: OrderedDict[str, bytes] = OrderedDict()
 KEPT = 48
 
 
-def export_png(figures: list[tuple[dict, int, int]]) -> list[bytes | None]:
-    """PNG bytes for each (figure, width, height), None where the export failed."""
+def export_images(figures: list[tuple[dict, int, int]]) -> list[bytes | None]:
+    """The image's bytes for each (figure, width, height), None where the export failed."""
     keys = [_key(*figure) for figure in figures]
     missing = [(key, figure) for key, figure in zip(keys, figures, strict=True)
                if key not in _exported]
-    for (key, _figure), png in zip(missing, _export([f for _k, f in missing]), strict=True):
-        if png is not None:
-            _exported[key] = png
+    for (key, _figure), image in zip(missing, _export([f for _k, f in missing]), strict=True):
+        if image is not None:
+            _exported[key] = image
     found = [_exported.get(key) for key in keys]
     for key in keys:
         if key in _exported:
@@ -136,8 +140,8 @@ def _export(figures: list[tuple[dict, int, int]]) -> list[bytes | None]:
         return [None] * len(figures)
 
 
-def data_uri(png: bytes | None) -> str:
-    return "data:image/png;base64," + base64.b64encode(png).decode() if png else ""
+def data_uri(image: bytes | None) -> str:
+    return f"data:{MEDIA_TYPE};base64," + base64.b64encode(image).decode() if image else ""
 
 
 def start_warm_browser() -> None:
