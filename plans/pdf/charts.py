@@ -84,8 +84,8 @@ class WarmBrowser:
                                                 self.loop).result(timeout=TIMEOUT)
 
     def close(self) -> None:
-        try:
-            browser = self.browser.result(timeout=TIMEOUT)
+        try:  # a process that stops waits half a minute at most for its browser
+            browser = self.browser.result(timeout=30)
             asyncio.run_coroutine_threadsafe(browser.close(), self.loop).result(timeout=30)
         finally:
             self.loop.call_soon_threadsafe(self.loop.stop)
