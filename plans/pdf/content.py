@@ -50,8 +50,9 @@ def pdf_context(plan: ActionPlan, *, with_images: bool = True) -> dict:
                 figures[f"view_{view['key']}"] = (view["chart"], WIDTH,
                                                   view["chart"]["layout"]["height"])
     names = list(figures)
-    pngs = charts.export_png([figures[n] for n in names]) if with_images else [None] * len(names)
-    images = {name: charts.data_uri(png) for name, png in zip(names, pngs, strict=True)}
+    exported = charts.export_images([figures[n] for n in names]) if with_images \
+        else [None] * len(names)
+    images = {name: charts.data_uri(image) for name, image in zip(names, exported, strict=True)}
     for view in results["views"] if results else []:
         view["image"] = images.get(f"view_{view['key']}")
     comparisons = [c for c in results["comparisons"] if any(r.chosen for r in c.rows)] \

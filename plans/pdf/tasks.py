@@ -25,7 +25,7 @@ def sweep_pdf_jobs() -> dict:
 @worker_process_init.connect
 def _warm_browser(**_kwargs):
     # One Chromium per pool process, started after the fork (a browser does not survive
-    # one); start_sync_server returns at once, so the pool's start-up timeout is safe.
+    # one); it opens in a thread of its own, so the pool's start-up timeout is safe.
     charts.start_warm_browser()
 
 

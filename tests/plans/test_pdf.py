@@ -10,6 +10,7 @@ from collections import OrderedDict
 import pytest
 from django.urls import reverse
 from django.utils import formats, translation
+from kaleido._kaleido_tab._tab import _KaleidoTab
 
 from clusterdiag import storage
 from plans import services as plan_services
@@ -133,22 +134,58 @@ def test_the_pdf_is_in_german_when_the_user_chose_german(request_pdf, team, plan
 def test_the_pdf_contains_the_chart_images(request_pdf, team, plan):
     content = request_pdf(team.manager, plan)
 
-    # the radar of the dimension scores and the agenda's timeline, as exported PNGs
-    assert len(pdf_images(content)) >= 2
+    # the radar of the dimension scores and the agenda's timeline, as exported images
+    images = pdf_images(content)
+    assert len(images) >= 2
+    # embedded as exported (JPEG), not decoded and compressed again by WeasyPrint
+    assert {line.split()[8] for line in images} == {"jpeg"}
+
+
+class BrokenBrowser:
+    closed = False
+
+    def export(self, figures):
+        raise RuntimeError("no browser")
+
+    def close(self):
+        self.closed = True
 
 
 def test_a_chart_export_failure_costs_the_pictures_not_the_pdf(plan, monkeypatch):
-    def broken(*args, **kwargs):
-        raise RuntimeError("no browser")
-
-    monkeypatch.setattr(charts, "_warm", True)
-    monkeypatch.setattr(charts.kaleido, "calc_fig_sync", broken)
+    broken, started = BrokenBrowser(), []
+    monkeypatch.setattr(charts, "_warm", broken)
+    monkeypatch.setattr(charts, "start_warm_browser", lambda: started.append(True))
     monkeypatch.setattr(charts, "_exported", OrderedDict())  # none exported earlier
 
     rendered = render.plan_pdf(plan_id=plan.pk, language="en")
 
     assert pdf_images(rendered.content) == []
     assert "Chart not available" in pdf_text(rendered.content)
+    # the page may be in any state after a failure: the next render gets a new browser
+    assert broken.closed and started == [True]
+
+
+def test_the_warm_browser_keeps_plotly_loaded_between_charts(plan, monkeypatch):
+    """kaleido reloads its page (and the 4.6 MB plotly.js) after every chart, which
+    was most of a render's CPU under load (issue 16): it now reloads every
+    RELOAD_EVERY charts only."""
+    reloads = []
+    reload = _KaleidoTab.reload
+
+    async def counted_reload(tab):
+        reloads.append(tab)
+        await reload(tab)
+
+    monkeypatch.setattr(_KaleidoTab, "reload", counted_reload)
+    monkeypatch.setattr(charts, "RELOAD_EVERY", 3)
+    monkeypatch.setattr(charts._warm.browser.result(), "figures_since_reload", 0)
+    monkeypatch.setattr(charts, "_exported", OrderedDict())  # none exported earlier
+
+    rendered = render.plan_pdf(plan_id=plan.pk, language="en")
+
+    charts_drawn = len(pdf_images(rendered.content))
+    assert charts_drawn >= 2
+    assert len(reloads) == charts_drawn // 3
 
 
 def test_a_chart_already_exported_is_not_exported_again(plan, monkeypatch):

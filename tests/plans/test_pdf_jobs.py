@@ -12,11 +12,12 @@ from pathlib import Path
 
 import pytest
 from django.conf import settings as django_settings
+from django.db.models import F
 from django.urls import reverse
 from django.utils import timezone
 
 from clusterdiag.celery import app as celery_app
-from plans.models import PdfJob
+from plans.models import ActionPlan, PdfJob
 from plans.pdf import services, tasks
 from tests.factories import plan_for
 
@@ -174,6 +175,19 @@ def test_a_finished_job_is_never_rendered_again(queued_job):
     assert services.pdf_job_run(job_id=queued_job.pk, task_id="b") == "skipped"
     assert path.stat().st_mtime_ns == stamp
     assert PdfJob.objects.get().attempts == 1
+
+
+@pytest.mark.django_db
+def test_a_version_the_plan_has_moved_past_is_not_rendered(queued_job, monkeypatch):
+    """Under load the queue holds jobs of versions edited since they were asked for:
+    nobody can download those any more, so the worker drops them without a render."""
+    renders = []
+    monkeypatch.setattr(services.render, "plan_pdf", lambda **kwargs: renders.append(kwargs))
+    ActionPlan.objects.filter(pk=queued_job.plan_id).update(revision=F("revision") + 1)
+
+    assert services.pdf_job_run(job_id=queued_job.pk, task_id="a") == "superseded"
+    assert renders == []
+    assert not PdfJob.objects.exists()
 
 
 @pytest.mark.django_db
