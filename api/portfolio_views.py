@@ -4,6 +4,7 @@ import csv
 import io
 
 from django import forms
+from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
@@ -21,6 +22,7 @@ from .exports import neutralise
 from .portfolio import SORTS, portfolio
 
 ANY = [("", gettext_lazy("any"))]
+PAGE_SIZE = 50
 
 
 def _bands() -> list[tuple[str, str]]:
@@ -49,6 +51,7 @@ class PortfolioForm(forms.Form):
     def __init__(self, *args, bands, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["band"].choices = ANY + bands
+        self.band_labels = dict(bands)
 
 
 def _reviewer_or_404(user):
@@ -57,33 +60,46 @@ def _reviewer_or_404(user):
         raise Http404
 
 
-def _rows(request):
-    bands = _bands()
-    form = PortfolioForm(request.GET or None, bands=bands)
+def _filtered(request):
+    """The form and the followed clusters it selects, sorted (a queryset: not read yet)."""
+    form = PortfolioForm(request.GET or None, bands=_bands())
     filters = form.cleaned_data if form.is_valid() else {}
     sort = filters.get("sort") or "name"
-    clusters = list(portfolio(request.user, today=timezone.localdate(), filters=filters,
-                              sort=sort if sort in SORTS else "name"))
-    labels = dict(bands)
+    clusters = portfolio(request.user, today=timezone.localdate(), filters=filters,
+                         sort=sort if sort in SORTS else "name")
+    return form, clusters
+
+
+def _labelled(form, clusters) -> list:
+    labels = form.band_labels
     statuses = dict(ActionPlan.Status.choices)
+    clusters = list(clusters)
     for cluster in clusters:
         cluster.band_label = labels.get(cluster.latest_band, cluster.latest_band or "")
         cluster.plan_status_label = statuses.get(cluster.plan_status, "")
-    return form, clusters
+    return clusters
 
 
 @never_cache
 def portfolio_page(request):
     _reviewer_or_404(request.user)
-    form, clusters = _rows(request)
+    form, clusters = _filtered(request)
+    # A page of the list, whatever the number of clusters followed (administrators follow
+    # them all); the CSV export keeps the whole list.
+    page = Paginator(clusters, PAGE_SIZE).get_page(request.GET.get("page"))
+    page.object_list = _labelled(form, page.object_list)
+    query = request.GET.copy()
+    query.pop("page", None)
     return render(request, "api/portfolio.html", {
-        "form": form, "clusters": clusters, "query": request.GET.urlencode()})
+        "form": form, "page": page, "clusters": page.object_list,
+        "query": query.urlencode()})
 
 
 @never_cache
 def portfolio_csv(request):
     _reviewer_or_404(request.user)
-    _form, clusters = _rows(request)
+    form, clusters = _filtered(request)
+    clusters = _labelled(form, clusters)
     out = io.StringIO()
     writer = csv.writer(out)
     writer.writerow([_("Cluster"), _("Country"), _("Sector"), _("Governance type"),

@@ -10,8 +10,6 @@ Each benchmark leaves what it measured in bench/out/<benchmark>.json:
     {"ratios": {"P1": {"value": 0.31, "note": "how it was measured"}, ...}}
 (bench/results_page.py writes results.json; bench/pdf.py pdf.json with P7-P9; the load
 drill load.json with the PDF ready time; bench/partners.py partners.json with P12-P13).
-(bench/results_page.py writes results.json; bench/pdf.py may write pdf.json with P7-P9;
-bench/partners.py writes partners.json with P11-P12).
 A ratio no benchmark wrote is printed as "not measured". The report exits non-zero when
 a measured ratio misses its goal, or when no benchmark left anything to report.
 """

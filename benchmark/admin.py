@@ -1,8 +1,9 @@
 from django import forms
 from django.contrib import admin, messages
 from django.db import models
-from django.utils.html import format_html
+from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 from simple_history.admin import SimpleHistoryAdmin
 
 from diagnostic.admin import DiagnosticAdmin
@@ -14,9 +15,11 @@ from .models import (
     DiagnosticScore,
     ReferenceFigure,
     ReferenceStudy,
+    RunPeerPosition,
     ScoringMethod,
     StatisticsState,
 )
+from .results import segment_label
 
 
 class IndexBandFilter(admin.SimpleListFilter):
@@ -155,6 +158,48 @@ class DiagnosticScoreAdmin(FollowedClustersMixin, admin.ModelAdmin):
     list_select_related = ["diagnostic__cluster", "method"]
     readonly_fields = ["diagnostic", "method", "overall", "dimensions", "items", "band",
                        "computed_at"]
+
+
+def _group_text(position: dict) -> str:
+    n = position["n"]
+    return ngettext(
+        "%(group)s: %(n)s cluster, median %(median)s, this run at percentile %(percentile)s",
+        "%(group)s: %(n)s clusters, median %(median)s, this run at percentile %(percentile)s",
+        n) % {"group": segment_label(position["segment"]), "n": n,
+              "median": round(position["median"]), "percentile": round(position["percentile"])}
+
+
+@admin.register(RunPeerPosition)
+class RunPeerPositionAdmin(FollowedClustersMixin, admin.ModelAdmin):
+    """Where each run stood among its peers when it was scored, read-only: the figures
+    are kept as the results page showed them then."""
+
+    cluster_path = "diagnostic__cluster"
+    list_display = ["diagnostic", "cohort_label", "release", "recorded_at"]
+    list_filter = ["cohort", "recorded_at"]
+    search_fields = ["diagnostic__cluster__name"]
+    list_select_related = ["diagnostic__cluster"]
+    fields = ["diagnostic", "cohort_label", "release", "groups", "recorded_at"]
+    readonly_fields = fields
+
+    @admin.display(description=_("peer cohort"), ordering="cohort")
+    def cohort_label(self, obj):
+        return obj.get_cohort_display()
+
+    @admin.display(description=_("peer groups published then"))
+    def groups(self, obj):
+        if not obj.positions:
+            return "—"
+        return format_html_join("", "<p>{}</p>", ((_group_text(p),) for p in obj.positions))
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
 
 
 @admin.register(StatisticsState)

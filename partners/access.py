@@ -47,10 +47,12 @@ def get_own_profile(user, cluster_pk, *, write=False) -> PartnerProfile:
 
 
 def get_acting_profile(user, cluster_pk) -> PartnerProfile:
-    """The published profile of a cluster the user acts for (its team)."""
-    cluster = get_cluster_for_user(user, cluster_pk, write=True)
-    return get_object_or_404(PartnerProfile.objects.published().select_related("cluster"),
-                             cluster=cluster)
+    """The published profile of a cluster the user acts for (its team): one query, since
+    the match list asks it at every request."""
+    return get_object_or_404(
+        PartnerProfile.objects.published().select_related("cluster")
+        .filter(cluster__in=Cluster.objects.editable_by(user).values("pk")),
+        cluster_id=cluster_pk)
 
 
 def get_interest_for_user(user, pk, *, write=False) -> Interest:

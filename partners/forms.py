@@ -95,6 +95,10 @@ def _countries():
     return _countries_in(get_language() or "")
 
 
+# The filters' rendered options, per (field, language, chosen value).
+_OPTIONS: dict[tuple[str, str, str], str] = {}
+
+
 class MatchFilterForm(forms.Form):
     country = forms.ChoiceField(label=_("Country"), required=False)
     sector = forms.ChoiceField(label=_("Sector"), required=False)
@@ -111,15 +115,24 @@ class MatchFilterForm(forms.Form):
 
     def selects(self) -> list[dict]:
         """The filters with their options rendered in Python: some 250 countries through
-        the template language would cost more than the whole ranking."""
+        the template language would cost more than the whole ranking. Kept per language
+        and choice, as they are the same for everyone."""
         selects = []
+        language = get_language() or ""
         for name in ("country", "sector", "phase"):
             bound = self[name]
             current = str(bound.value() or "")
-            options = format_html_join(
-                "", "<option value=\"{}\"{}>{}</option>",
-                ((value, mark_safe(" selected") if str(value) == current else "", label)
-                 for value, label in self.fields[name].choices))
+            key = (name, language, current)
+            options = _OPTIONS.get(key)
+            if options is None:
+                choices = self.fields[name].choices
+                options = format_html_join(
+                    "", "<option value=\"{}\"{}>{}</option>",
+                    ((value, mark_safe(" selected") if str(value) == current else "", label)
+                     for value, label in choices))
+                # Only a valid choice is kept: what anybody types must not fill memory.
+                if current in {str(value) for value, _label in choices}:
+                    _OPTIONS[key] = options
             selects.append({"field": bound, "options": options})
         return selects
 

@@ -28,6 +28,7 @@ from django.db.models import (
 )
 from django.db.models.expressions import RawSQL
 from django.db.models.functions import Cast
+from django.template.loader import render_to_string
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django_countries import countries
@@ -400,7 +401,11 @@ def page_rows(viewer: PartnerProfile, ids: list[int], *, version: tuple[str, str
         rows = []
         for row in details(viewer, ids):
             factors = explain(viewer, row)
+            # The reasons' table is kept rendered: drawn through the template language at
+            # every request, its 70 cells were the match list's largest cost.
             rows.append({"profile": row, "factors": factors,
+                         "reasons": render_to_string("partners/_reasons.html",
+                                                     {"factors": factors}),
                          "percent": percent(sum(f.points for f in factors), maximum)})
         cache.set(key, rows, timeout=RANKING_CACHE_SECONDS)
     return rows

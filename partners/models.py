@@ -142,7 +142,11 @@ class PartnerProfile(models.Model):
         verbose_name = _("partner profile")
         verbose_name_plural = _("partner profiles")
         ordering = ["name"]
-        indexes = [models.Index(fields=["status", "suspended_at"], name="partner_published")]
+        indexes = [models.Index(fields=["status", "suspended_at"], name="partner_published"),
+                   # The version every match list reads first (matching.data_version): the
+                   # latest change and the count come from this small index, not from the
+                   # table with its texts and search vectors.
+                   models.Index(fields=["updated_at"], name="partner_updated")]
 
     def __str__(self):
         return self.name

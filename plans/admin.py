@@ -31,6 +31,7 @@ from .models import (
     Phase,
     PlanComment,
     PlaybookVersion,
+    ReminderSent,
 )
 
 
@@ -255,6 +256,42 @@ class ActionPlanAdmin(FollowedClustersMixin, SimpleHistoryAdmin):
                 action.funding.title if action.funding else "", action.indicator,
                 action.get_status_display()]])
         return response
+
+
+@admin.register(ReminderSent)
+class ReminderSentAdmin(FollowedClustersMixin, admin.ModelAdmin):
+    """Which reminders went to which owner, read-only: a deleted row would send the
+    reminder again."""
+
+    cluster_path = "action__plan__cluster"
+    list_display = ["sent_at", "cluster", "action_title", "step", "milestone_date",
+                    "recipient_name"]
+    list_filter = ["step", "sent_at"]
+    search_fields = ["action__title", "action__plan__cluster__name"]
+    list_select_related = ["action__plan__cluster", "recipient"]
+    fields = ["cluster", "action_title", "step", "milestone_date", "recipient_name", "sent_at"]
+    readonly_fields = fields
+
+    @admin.display(description=_("cluster"), ordering="action__plan__cluster__name")
+    def cluster(self, obj):
+        return obj.action.plan.cluster
+
+    @admin.display(description=_("action"), ordering="action__title")
+    def action_title(self, obj):
+        return obj.action.title
+
+    @admin.display(description=_("sent to"))
+    def recipient_name(self, obj):
+        return obj.recipient or "—"
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
 
 
 # --- The playbook (administrators) ------------------------------------------------------------

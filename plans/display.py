@@ -85,13 +85,16 @@ def timeline_summary(plan: ActionPlan, actions: list) -> str:
         return _("The plan has no action yet.")
     done = sum(a.status == "done" for a in actions)
     running = sum(a.status == "in_progress" for a in actions)
-    sentence = ngettext(
-        "%(n)s action from %(start)s to %(end)s: %(done)s done, %(running)s in progress",
-        "%(n)s actions from %(start)s to %(end)s: %(done)s done, %(running)s in progress",
-        len(actions)) % {
-        "n": len(actions), "start": formats.date_format(plan.start_date, "DATE_FORMAT"),
-        "end": formats.date_format(plan.end_date, "DATE_FORMAT"), "done": done,
-        "running": running}
+    # Three counts, each with its own plural form ("1 terminée", "2 terminées"), rather
+    # than one sentence that can only agree with the number of actions.
+    sentence = _("%(actions)s: %(done)s, %(running)s") % {
+        "actions": ngettext("%(n)s action from %(start)s to %(end)s",
+                            "%(n)s actions from %(start)s to %(end)s", len(actions)) % {
+            "n": len(actions), "start": formats.date_format(plan.start_date, "DATE_FORMAT"),
+            "end": formats.date_format(plan.end_date, "DATE_FORMAT")},
+        "done": ngettext("%(n)s done", "%(n)s done", done) % {"n": done},
+        "running": ngettext("%(n)s in progress", "%(n)s in progress", running) % {
+            "n": running}}
     today = timezone.localdate()
     upcoming = [a for a in milestones(actions) if a.milestone_date and a.milestone_date >= today]
     if upcoming:

@@ -109,3 +109,27 @@ def test_the_page_keeps_a_constant_number_of_queries(client, small, large):
     _followed(facilitator, large - small)
 
     assert _queries(client) == at_small
+
+
+def test_the_page_shows_one_page_of_clusters_with_a_pagination_nav(client, monkeypatch):
+    monkeypatch.setattr("api.portfolio_views.PAGE_SIZE", 2)
+    facilitator = FacilitatorFactory()
+    clusters = sorted(_followed(facilitator, 3, country="FR"), key=lambda c: (c.name, c.pk))
+    client.force_login(facilitator)
+
+    first = client.get(reverse("api:portfolio"), {"country": "FR"})
+    second = client.get(reverse("api:portfolio"), {"country": "FR", "page": "2"})
+    beyond = client.get(reverse("api:portfolio"), {"country": "FR", "page": "99"})
+    garbage = client.get(reverse("api:portfolio"), {"page": "x"})
+
+    assert [c.pk for c in first.context["clusters"]] == [c.pk for c in clusters[:2]]
+    assert [c.pk for c in second.context["clusters"]] == [clusters[2].pk]
+    assert first.context["clusters"][0].band_label == "moderately internationalised"
+    html = first.content.decode()
+    assert "3 clusters" in html  # the caption counts the whole list
+    assert 'aria-label="Pages"' in html and 'aria-current="page"' in html
+    assert "Page 1 of 2" in html
+    assert 'href="?country=FR&amp;page=2"' in html
+    assert 'href="/portfolio/export.csv?country=FR"' in html  # the whole list, not a page
+    assert [c.pk for c in beyond.context["clusters"]] == [clusters[2].pk]
+    assert garbage.status_code == 200 and len(garbage.context["clusters"]) == 2

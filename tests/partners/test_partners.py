@@ -345,3 +345,18 @@ def test_the_demo_has_published_demo_profiles_and_the_demo_manager_sees_matches(
     assert published.count() == 6 and all(p.is_demo for p in published)
     assert len(response.context["rows"]) == 5
     assert response.text.count('badge text-bg-warning">demo') == 5
+
+
+def test_the_filters_keep_only_valid_choices_rendered():
+    from partners import forms as partner_forms
+
+    partner_forms._OPTIONS.clear()
+    valid = partner_forms.MatchFilterForm({"country": "DE"})
+    typed = partner_forms.MatchFilterForm({"country": "no such country"})
+
+    selects = {s["field"].name: str(s["options"]) for s in valid.selects()}
+    typed.selects()
+
+    assert '<option value="DE" selected>' in selects["country"]
+    assert ("country", "en", "DE") in partner_forms._OPTIONS
+    assert not any(key[2] == "no such country" for key in partner_forms._OPTIONS)

@@ -9,7 +9,7 @@ from django.urls import reverse
 
 from diagnostic import services as diagnostic_services
 from plans import services as plan_services
-from plans.models import ActionPlan, PlanComment, PlaybookVersion
+from plans.models import ActionPlan, PlanComment, PlaybookVersion, ReminderSent
 from tests.conftest import PROFILE_FIELDS
 from tests.factories import ClusterFactory, FacilitatorFactory, UserFactory, plan_for
 
@@ -175,3 +175,52 @@ def test_a_playbook_version_in_use_is_frozen_and_can_be_copied(admin_client, tea
     assert copy.actiontemplates.count() == version.actiontemplates.count()
     assert set(copy.instruments.get(key="b2b_meetings").phases.values_list("key", flat=True)) \
         == set(version.instruments.get(key="b2b_meetings").phases.values_list("key", flat=True))
+
+
+# --- Reminders sent (read-only) ----------------------------------------------------------
+
+def _reminder(plan):
+    action = plan.actions.order_by("pk").first()
+    return ReminderSent.objects.create(action=action, milestone_date=plan.start_date,
+                                       step=ReminderSent.Step.LATE, recipient=plan.created_by)
+
+
+def test_a_facilitator_sees_the_reminders_of_followed_clusters_only_and_changes_none(
+        client, facilitator):
+    mine = _reminder(facilitator.plan)
+    other = _reminder(plan_for(make_team()))  # not followed
+    client.force_login(facilitator.user)
+
+    listed = client.get(reverse("admin:plans_remindersent_changelist"))
+    page = client.get(reverse("admin:plans_remindersent_change", args=[mine.pk]))
+    hidden = client.get(reverse("admin:plans_remindersent_change", args=[other.pk]))
+    delete = client.post(reverse("admin:plans_remindersent_delete", args=[mine.pk]),
+                         {"post": "yes"})
+    change = client.post(reverse("admin:plans_remindersent_change", args=[mine.pk]),
+                         {"step": "due_soon"})
+
+    assert list(listed.context["cl"].result_list) == [mine]
+    assert page.status_code == 200 and mine.action.title in page.text
+    assert facilitator.plan.cluster.name in page.text
+    assert hidden.status_code == 404
+    assert delete.status_code == 403 and change.status_code == 403
+    assert list(ReminderSent.objects.values_list("step", flat=True).order_by("pk")) == [
+        "late", "late"]
+
+
+def test_the_reminders_list_keeps_its_query_count_as_reminders_grow(client, facilitator):
+    client.force_login(facilitator.user)
+    _reminder(facilitator.plan)
+    url = reverse("admin:plans_remindersent_changelist")
+    client.get(url)
+    with CaptureQueriesContext(connection) as few:
+        client.get(url)
+    for action in facilitator.plan.actions.order_by("pk")[1:4]:
+        ReminderSent.objects.create(action=action, milestone_date=action.due_date,
+                                    step=ReminderSent.Step.DUE_SOON)
+
+    with CaptureQueriesContext(connection) as more:
+        response = client.get(url)
+
+    assert response.context["cl"].result_count == 4
+    assert len(more.captured_queries) == len(few.captured_queries)

@@ -3,6 +3,7 @@ import datetime
 import pytest
 import time_machine
 from django.urls import reverse
+from django.utils import translation
 from django.utils.formats import date_format
 
 from plans.display import plan_actions, timeline_summary
@@ -31,3 +32,22 @@ def test_the_agenda_chart_in_one_sentence(client, team):
     client.force_login(team.manager)
     page = client.get(reverse("plans:agenda", args=[plan.pk]))
     assert 'data-testid="timeline-summary"' in page.text
+
+
+@pytest.mark.parametrize("language, done, expected", [
+    ("fr", 1, "1 terminée, 2 en cours"),
+    ("fr", 2, "2 terminées, 1 en cours"),
+    ("de", 2, "2 erledigt, 1 in Arbeit"),
+    ("en", 0, "0 done, 3 in progress"),
+])
+def test_each_count_of_the_sentence_has_its_own_plural(team, language, done, expected):
+    plan = plan_for(team, start_date=datetime.date(2027, 1, 1))
+    actions = plan_actions(plan)[:3]
+    for i, action in enumerate(actions):
+        action.status, action.milestone = ("done" if i < done else "in_progress"), ""
+
+    with translation.override(language):
+        sentence = timeline_summary(plan, actions)
+
+    assert expected in sentence, sentence
+    assert "(s)" not in sentence

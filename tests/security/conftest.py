@@ -103,6 +103,10 @@ def world(team):
     FacilitationRequest.objects.create(cluster=team.cluster, requested_by=team.manager,
                                        status=FacilitationRequest.Status.ASSIGNED,
                                        facilitator=follower)
+    # A reminder sent to an action's owner, so that its admin is tried too.
+    first_action = plan.actions.order_by("pk").first()
+    first_action.reminders.create(milestone_date=plan.start_date, step="late",
+                                  recipient=team.manager)
     other_cluster = ClusterFactory(name="Other cluster")
     other_manager = MembershipFactory(cluster=other_cluster,
                                       user=UserFactory(email="other@example.org")).user

@@ -628,7 +628,7 @@ def test_portfolio_filters(world):
     client = _client(world.follower)
     urls = [reverse("api:portfolio"), reverse("api:portfolio_csv")]
     names = st.sampled_from(["country", "sector", "governance", "band", "plan_status",
-                             "sort", "x"])
+                             "sort", "page", "x"])
 
     @fuzz("portfolio filters")
     @given(url=st.sampled_from(urls),
