@@ -103,6 +103,18 @@ def _strategy_page(request, diagnostic, form, status=200, shortlist_form=None, c
         "form": form}, status=status)
 
 
+def _shortlist_saved_message(diagnostic) -> str:
+    plan = ActionPlan.objects.filter(diagnostic=diagnostic).first()
+    if plan is None:
+        return _("The order of your target markets is saved. The plan made from now on "
+                 "follows it.")
+    if plan.is_editable:
+        return _("The order of your target markets is saved, and your plan's generated "
+                 "actions follow it. Actions and texts your team changed are kept as they are.")
+    return _("The order of your target markets is saved. Your plan is with its facilitator "
+             "or approved: it keeps its markets.")
+
+
 @require_POST
 def shortlist_save(request, pk):
     diagnostic = get_diagnostic_for_user(request.user, pk, write=True)
@@ -113,8 +125,7 @@ def shortlist_save(request, pk):
     if form.is_valid() and _saved(form, lambda: services.shortlist_save(
             diagnostic=diagnostic, user=request.user, revision=form.cleaned_data["revision"],
             countries=form.ordered_countries())):
-        messages.success(request, _("The order of your target markets is saved. The plan "
-                                    "made from now on follows it."))
+        messages.success(request, _shortlist_saved_message(diagnostic))
         return redirect(f"{reverse('plans:strategy', args=[pk])}#markets")
     return _strategy_page(request, diagnostic, PlanStartForm(), status=400,
                           shortlist_form=form, context=context)
