@@ -90,11 +90,13 @@ def _strategy_page(request, diagnostic, form, status=200, shortlist_form=None, c
                     Wording(diagnostic, method, context.playbook), context.answers)
     shortlist_form = shortlist_form or ShortlistForm(markets=context.candidates,
                                                      initial=_shortlist_initial(context))
+    plan = ActionPlan.objects.filter(diagnostic=diagnostic).first()
+    can_edit = is_team_member(request.user, diagnostic.cluster_id)
     return render(request, "plans/strategy.html", {
         "diagnostic": diagnostic, "cluster": diagnostic.cluster, "strategy": view,
-        "statement": context.statement(active_language()),
-        "plan": ActionPlan.objects.filter(diagnostic=diagnostic).first(),
-        "can_edit": is_team_member(request.user, diagnostic.cluster_id),
+        "statement": context.statement(active_language()), "plan": plan, "can_edit": can_edit,
+        # The order can change until the plan goes to its facilitator (plans/shortlist.py).
+        "can_order": can_edit and (plan is None or plan.is_editable),
         "markets": [{"market": m, "field": shortlist_form[f"rank_{m.country}"],
                      "kept": m in context.markets, "rank": rank}
                     for rank, m in enumerate([*context.markets, *(

@@ -228,7 +228,7 @@ def test_an_edit_form_opened_before_the_new_order_gets_a_conflict(team):
     assert _targets(contact) == [order[1]]
 
 
-def test_a_plan_with_its_facilitator_keeps_its_markets(team):
+def test_a_plan_with_its_facilitator_keeps_its_markets(client, team):
     plan = _plan_for_markets(team, ["FR", "AT"])
     services.plan_transition(plan=plan, user=team.manager, to_status="submitted",
                              revision=plan.revision)
@@ -239,6 +239,9 @@ def test_a_plan_with_its_facilitator_keeps_its_markets(team):
 
     assert {a.pk: (_targets(a), a.title, a.revision) for a in plan.actions.all()} == before
     assert MarketShortlist.objects.get(diagnostic=plan.diagnostic).countries == ["AT"]
+    client.force_login(team.member)
+    page = client.get(reverse("plans:strategy", args=[plan.diagnostic_id])).text
+    assert 'name="rank_AT"' not in page and "The plan was made with this order" in page
 
 
 def test_the_strategy_page_reorders_the_plan_and_a_double_click_is_no_error(client, team):
@@ -247,6 +250,8 @@ def test_the_strategy_page_reorders_the_plan_and_a_double_click_is_no_error(clie
     url = reverse("plans:shortlist", args=[plan.diagnostic_id])
 
     assert [m["country"] for m in plan.profile["markets"]] == ["AT", "FR"]  # by score
+    form = client.get(reverse("plans:strategy", args=[plan.diagnostic_id])).text
+    assert 'name="rank_FR"' in form and "also reaches your draft plan" in form
 
     first = client.post(url, {"revision": 0, "rank_FR": 1, "rank_AT": 2}, follow=True)
     again = client.post(url, {"revision": 0, "rank_FR": 1, "rank_AT": 2})
