@@ -5,6 +5,8 @@ from dataclasses import dataclass, field
 
 from django.utils.translation import gettext as _
 
+from clusterdiag.language import active_language
+
 from .models import Action, ActionPlan
 from .texts import ACTION_TEXTS, PLAN_TEXTS, shown_text
 
@@ -26,8 +28,10 @@ class Change:
 
 def _value(record, name: str) -> str:
     if name in ACTION_TEXTS or name in PLAN_TEXTS:
-        # Generated texts in the reader's language, typed ones as typed, with their language.
-        return str(shown_text(record, name) or "")
+        # Generated texts in the reader's language; typed ones as typed, with their language
+        # when it is not the reader's (as on the plan page).
+        typed = (record.typed_languages or {}).get(name)
+        return str(shown_text(record, name, mark=typed != active_language()) or "")
     if name in ("owner", "funding"):
         related = getattr(record, name) if getattr(record, f"{name}_id") else None
         return "" if related is None else str(getattr(related, "title", related))
