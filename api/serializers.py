@@ -8,6 +8,7 @@ from benchmark.results import band_label
 from clusterdiag.language import pick_text
 from diagnostic.models import Cluster, Diagnostic
 from plans.models import Action, ActionPlan
+from plans.texts import ACTION_TEXTS, PLAN_TEXTS, localize
 
 
 class ClusterSerializer(serializers.ModelSerializer):
@@ -88,7 +89,13 @@ class ActionSerializer(serializers.ModelSerializer):
         model = Action
         fields = ["id", "position", "title", "description", "owner", "start_date", "due_date",
                   "target_countries", "target_markets", "milestone", "milestone_date",
-                  "funding", "indicator", "status", "status_label", "updated_at"]
+                  "funding", "indicator", "status", "status_label", "typed_languages",
+                  "updated_at"]
+
+    def to_representation(self, action):
+        # Generated texts in the caller's language; typed ones as typed, their language
+        # in typed_languages.
+        return super().to_representation(localize(action, ACTION_TEXTS))
 
     def get_target_countries(self, action) -> list[str]:
         return [c.code for c in action.target_countries]
@@ -104,9 +111,12 @@ class PlanSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = ActionPlan
-        fields = ["id", "cluster", "run", "status", "status_label", "statement", "start_date",
-                  "end_date", "created_at", "updated_at", "submitted_at", "decided_at",
-                  "actions"]
+        fields = ["id", "cluster", "run", "status", "status_label", "statement", "objectives",
+                  "typed_languages", "start_date", "end_date", "created_at", "updated_at",
+                  "submitted_at", "decided_at", "actions"]
+
+    def to_representation(self, plan):
+        return super().to_representation(localize(plan, PLAN_TEXTS))
 
 
 class PeerGroupSerializer(serializers.Serializer):

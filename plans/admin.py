@@ -8,6 +8,8 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Case, Count, F, IntegerField, Value, When
 from django.http import HttpResponse
 from django.utils import timezone
+from django.utils.html import format_html_join
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
@@ -33,6 +35,7 @@ from .models import (
     PlaybookVersion,
     ReminderSent,
 )
+from .texts import ACTION_TEXTS, localize, shown_text
 
 
 class IndexBandFilter(BaseIndexBandFilter):
@@ -41,12 +44,25 @@ class IndexBandFilter(BaseIndexBandFilter):
 
 # --- Action plans -------------------------------------------------------------------------
 
+def _shown(name: str, label):
+    """A read-only column of a plan's or an action's text as the admin user reads it:
+    generated texts in their language, typed ones as typed, marked with their language."""
+    def column(self, obj):
+        return shown_text(obj, name) if obj is not None and obj.pk else ""
+    column.short_description = label
+    column.__name__ = f"{name}_shown"
+    return column
+
+
 class ActionInline(admin.TabularInline):
     model = Action
     extra = 0
-    fields = ["position", "title", "owner", "owner_role", "start_date", "due_date",
-              "milestone", "milestone_date", "funding", "status"]
+    fields = ["position", "title_shown", "owner", "owner_role_shown", "start_date", "due_date",
+              "milestone_shown", "milestone_date", "funding", "status"]
     readonly_fields = fields
+    title_shown = _shown("title", _("action"))
+    owner_role_shown = _shown("owner_role", _("owner (role)"))
+    milestone_shown = _shown("milestone", _("milestone"))
     can_delete = False
     show_change_link = False
 
@@ -140,10 +156,14 @@ class ActionPlanAdmin(FollowedClustersMixin, SimpleHistoryAdmin):
         return [waiting.asc(), F("submitted_at").asc(nulls_last=True), "-updated_at"]
     search_fields = ["cluster__name", "cluster__region", "statement", "actions__title"]
     list_select_related = ["cluster", "diagnostic__score", "updated_by"]
-    readonly_fields = ["cluster", "diagnostic", "playbook", "status", "phase", "statement",
-                       "start_date", "end_date", "revision", "created_by", "created_at",
-                       "updated_by", "updated_at", "submitted_at", "decided_at"]
-    exclude = ["strategy"]
+    readonly_fields = ["cluster", "diagnostic", "playbook", "status", "phase", "statement_shown",
+                       "objectives_shown", "start_date", "end_date", "revision", "created_by",
+                       "created_at", "updated_by", "updated_at", "submitted_at", "decided_at"]
+    # The texts are shown in the reader's language (above); the stored forms are not
+    # edited here.
+    exclude = ["strategy", "statement", "objectives", "profile", "generated_texts",
+               "typed_languages"]
+    statement_shown = _shown("statement", _("strategy statement"))
     inlines = [ActionInline, CommentInline]
     actions = ["approve", "request_changes", "export_plans_csv", "export_actions_csv"]
     date_hierarchy = "updated_at"
@@ -151,6 +171,12 @@ class ActionPlanAdmin(FollowedClustersMixin, SimpleHistoryAdmin):
     def get_search_results(self, request, queryset, search_term):
         queryset, _duplicates = super().get_search_results(request, queryset, search_term)
         return queryset.distinct() if search_term else queryset, False
+
+    @admin.display(description=_("objectives"))
+    def objectives_shown(self, obj):
+        objectives = shown_text(obj, "objectives", mark=False) or []
+        return format_html_join(mark_safe("<br>"), "{} ({}: {})", (
+            (o["text"], _("indicator"), o["indicator"]) for o in objectives)) or "—"
 
     @admin.display(description=_("run"), ordering="diagnostic__run")
     def run(self, obj):
@@ -248,6 +274,7 @@ class ActionPlanAdmin(FollowedClustersMixin, SimpleHistoryAdmin):
                    .select_related("plan__cluster", "owner", "funding")
                    .order_by("plan_id", "position", "pk"))
         for action in actions.iterator(chunk_size=2000):
+            localize(action, ACTION_TEXTS)  # generated texts in the reader's language
             writer.writerow([_safe(v) for v in [
                 action.plan_id, action.plan.cluster.name, action.position, action.title,
                 action.owner_display, action.start_date, action.due_date,

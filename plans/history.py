@@ -5,7 +5,10 @@ from dataclasses import dataclass, field
 
 from django.utils.translation import gettext as _
 
+from clusterdiag.language import active_language
+
 from .models import Action, ActionPlan
+from .texts import ACTION_TEXTS, PLAN_TEXTS, shown_text
 
 PLAN_FIELDS = ["status", "statement", "start_date", "end_date"]
 ACTION_FIELDS = ["title", "description", "owner", "owner_role", "start_date", "due_date",
@@ -24,6 +27,11 @@ class Change:
 
 
 def _value(record, name: str) -> str:
+    if name in ACTION_TEXTS or name in PLAN_TEXTS:
+        # Generated texts in the reader's language; typed ones as typed, with their language
+        # when it is not the reader's (as on the plan page).
+        typed = (record.typed_languages or {}).get(name)
+        return str(shown_text(record, name, mark=typed != active_language()) or "")
     if name in ("owner", "funding"):
         related = getattr(record, name) if getattr(record, f"{name}_id") else None
         return "" if related is None else str(getattr(related, "title", related))
@@ -68,5 +76,6 @@ def plan_changes(plan: ActionPlan) -> list[Change]:
                           .order_by("history_date", "history_id")[:MAX_RECORDS])
     changes = _changes(plan_records, ActionPlan, PLAN_FIELDS, lambda r: _("The plan"))
     changes += _changes(action_records, Action, ACTION_FIELDS,
-                        lambda r: _("Action “%(title)s”") % {"title": r.title})
+                        lambda r: _("Action “%(title)s”") % {
+                            "title": shown_text(r, "title", mark=False)})
     return sorted(changes, key=lambda c: c.when, reverse=True)

@@ -28,6 +28,7 @@ from .models import (
     PlaybookVersion,
 )
 from .playbook.load import playbook_as_dict, playbook_load
+from .shortlist import follow_markets, stored_strategy
 from .strategy import strategy_for_diagnostic
 from .texts import ACTION_TEXTS, PLAN_TEXTS, record_edit, texts_by_language
 
@@ -152,7 +153,42 @@ def shortlist_save(*, diagnostic: Diagnostic, user, revision: int, countries: li
     shortlist.revision += 1
     shortlist.updated_by = user
     shortlist.save()
+    plan = ActionPlan.objects.filter(diagnostic=diagnostic).first()
+    if plan is not None and plan.is_editable:
+        _plan_follow_shortlist(plan, user)
     return shortlist
+
+
+def _plan_follow_shortlist(plan: ActionPlan, user) -> None:
+    """The plan's generated actions take the markets of the new order (plans/shortlist.py);
+    a change of the plan's list of actions, so open edit forms of the plan and of each
+    changed action get a conflict rather than overwriting it."""
+    context = strategy_for_diagnostic(plan.diagnostic, version=plan.playbook)
+    markets = [{"country": m.country, "score": m.score, "shared_languages": m.shared_languages}
+               for m in context.markets]
+    old = [m["country"] for m in (plan.profile or {}).get("markets", [])]
+    new = [m["country"] for m in markets]
+    if old == new:
+        return
+    current = _claim_plan(plan, user)
+
+    def draft(strategy, countries, language):
+        return draft_actions(strategy=strategy, playbook=context.playbook,
+                             answers=context.answers, start_date=current.start_date,
+                             language=language, markets=countries,
+                             governance=(current.diagnostic.profile or {}).get("governance", ""))
+
+    language = active_language()
+    old_rows = draft(stored_strategy(current.strategy), old, language)
+    strategy = stored_strategy(current.strategy, markets)
+    new_rows = {lang: draft(strategy, new, lang)
+                for lang in dict.fromkeys([language, *site_languages()])}
+    for action in follow_markets(current.actions.order_by("position", "pk"), old_rows,
+                                 new_rows, language):
+        action.revision += 1
+        _save(action, user)
+    current.profile = {**(current.profile or {}), "markets": markets}
+    _save(current, user)
 
 
 # --- Edits ----------------------------------------------------------------------------------

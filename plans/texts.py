@@ -66,3 +66,18 @@ def record_edit(obj, name: str, value, language: str | None = None) -> None:
         return
     setattr(obj, name, value)
     obj.typed_languages = {**(obj.typed_languages or {}), name: language}
+
+
+def shown_text(obj, name: str, language: str | None = None, *, mark: bool = True):
+    """A text as the pages outside the plan show it (the admin, the history): generated,
+    in the reader's language; typed, as typed and followed by the language it was typed
+    in (`mark`). `obj` may be a historical record of a plan or an action."""
+    text = generated_text(obj, name, language)
+    if text is not None:
+        return text
+    value = getattr(obj, name)
+    typed = (obj.typed_languages or {}).get(name)
+    if not (mark and value and typed):
+        return value
+    return _("%(text)s [typed in %(language)s]") % {
+        "text": value, "language": dict(settings.LANGUAGES).get(typed, typed)}

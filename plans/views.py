@@ -90,17 +90,31 @@ def _strategy_page(request, diagnostic, form, status=200, shortlist_form=None, c
                     Wording(diagnostic, method, context.playbook), context.answers)
     shortlist_form = shortlist_form or ShortlistForm(markets=context.candidates,
                                                      initial=_shortlist_initial(context))
+    plan = ActionPlan.objects.filter(diagnostic=diagnostic).first()
+    can_edit = is_team_member(request.user, diagnostic.cluster_id)
     return render(request, "plans/strategy.html", {
         "diagnostic": diagnostic, "cluster": diagnostic.cluster, "strategy": view,
-        "statement": context.statement(active_language()),
-        "plan": ActionPlan.objects.filter(diagnostic=diagnostic).first(),
-        "can_edit": is_team_member(request.user, diagnostic.cluster_id),
+        "statement": context.statement(active_language()), "plan": plan, "can_edit": can_edit,
+        # The order can change until the plan goes to its facilitator (plans/shortlist.py).
+        "can_order": can_edit and (plan is None or plan.is_editable),
         "markets": [{"market": m, "field": shortlist_form[f"rank_{m.country}"],
                      "kept": m in context.markets, "rank": rank}
                     for rank, m in enumerate([*context.markets, *(
                         c for c in context.candidates if c not in context.markets)], start=1)],
         "weights": MARKET_WEIGHTS, "shortlist_form": shortlist_form,
         "form": form}, status=status)
+
+
+def _shortlist_saved_message(diagnostic) -> str:
+    plan = ActionPlan.objects.filter(diagnostic=diagnostic).first()
+    if plan is None:
+        return _("The order of your target markets is saved. The plan made from now on "
+                 "follows it.")
+    if plan.is_editable:
+        return _("The order of your target markets is saved, and your plan's generated "
+                 "actions follow it. Actions and texts your team changed are kept as they are.")
+    return _("The order of your target markets is saved. Your plan is with its facilitator "
+             "or approved: it keeps its markets.")
 
 
 @require_POST
@@ -113,8 +127,7 @@ def shortlist_save(request, pk):
     if form.is_valid() and _saved(form, lambda: services.shortlist_save(
             diagnostic=diagnostic, user=request.user, revision=form.cleaned_data["revision"],
             countries=form.ordered_countries())):
-        messages.success(request, _("The order of your target markets is saved. The plan "
-                                    "made from now on follows it."))
+        messages.success(request, _shortlist_saved_message(diagnostic))
         return redirect(f"{reverse('plans:strategy', args=[pk])}#markets")
     return _strategy_page(request, diagnostic, PlanStartForm(), status=400,
                           shortlist_form=form, context=context)

@@ -1,8 +1,10 @@
 """Two clusters fill in questionnaire 2026.2 in a browser, with its conditional questions,
 and get two plans that differ where their answers differ: one needs a facilitator and
-names French- and German-speaking targets, the other does not."""
+names French- and German-speaking targets, the other does not. The first plan is then read
+in English, French and German, on its page and in its PDF."""
 
 import re
+from pathlib import Path
 from types import SimpleNamespace
 
 import pytest
@@ -12,6 +14,7 @@ from diagnostic import services
 from plans.models import ActionPlan
 from tests.conftest import PROFILE_FIELDS
 from tests.factories import ClusterFactory, UserFactory
+from tests.plans.pdf_support import pdf_text
 
 from .test_plans_browser import field, log_in
 
@@ -105,10 +108,46 @@ def plan_rows(page):
             for row in page.locator("#actions-table tbody tr").all()]
 
 
-def test_two_clusters_get_plans_that_follow_their_answers(live_server, page):
+LANGUAGE_BUTTONS = {"en": "English", "fr": "Français", "de": "Deutsch"}
+# The French and German of the words this test checks in the PDF.
+PDF_WORDS = {"en": ["Action plan", "Austria"], "fr": ["Plan d'action", "Autriche"],
+             "de": ["Aktionsplan", "Österreich"]}
+
+
+def read_in_each_language(page, live_server, plan):
+    """The plan's page and its PDF in each language the reader switches to: the generated
+    texts (statement, action titles, owners) in that language."""
+    actions = list(plan.actions.order_by("position", "pk"))
+    for language, button in LANGUAGE_BUTTONS.items():
+        page.goto(live_server.url + "/")
+        page.get_by_role("button", name=button).click()
+        expect(page.locator("html")).to_have_attribute("lang", language)
+        page.goto(live_server.url + plan.get_absolute_url())
+        titles = [a.generated_texts["title"][language] for a in actions]
+        rows = plan_rows(page)
+        assert [row[1][:len(title)] for row, title in zip(rows, titles, strict=True)] == titles
+        assert rows[1][2] == actions[1].generated_texts["owner_role"][language]
+        statement = plan.generated_texts["statement"][language]
+        expect(page.locator("body")).to_contain_text(statement[:60])
+
+        # Rendered inline (tests run tasks eagerly), charts included: seconds on a busy
+        # machine.
+        page.get_by_test_id("pdf-request").click(timeout=120_000)
+        with page.expect_download() as download:
+            page.get_by_test_id("pdf-download").click()
+        text = pdf_text(Path(download.value.path()).read_bytes())
+        assert download.value.suggested_filename.endswith(f"-{language}.pdf")
+        for words in [*PDF_WORDS[language], statement[:60], *titles]:
+            assert " ".join(words.split()) in text, (language, words)
+
+
+def test_two_clusters_get_plans_that_follow_their_answers(live_server, page, settings,
+                                                          tmp_path):
+    settings.PRIVATE_FILES_ROOT = tmp_path / "private"
     plans = {}
     for name, answers in (("facilitator", NEEDS_FACILITATOR), ("own", ON_ITS_OWN)):
         team = make_team(f"{name}@example.org", answers["country"])
+        plans[f"{name}_manager"] = team.manager
         log_in(page, live_server, team.manager.email)
         # Without the facilitator answer, its follow-up question stays hidden.
         page.goto(f"{live_server.url}/diagnostics/{team.diagnostic.pk}/steps/first_contact/")
@@ -166,3 +205,20 @@ def test_two_clusters_get_plans_that_follow_their_answers(live_server, page):
     assert "Leading member companies" not in {row[2] for row in alone.rows}
     # The language measure for France and Austria (no shared working language).
     assert any(row[1].startswith("Reduce language and distance barriers") for row in helped.rows)
+
+    # A new order once the plan exists reaches its generated actions.
+    log_in(page, live_server, plans["facilitator_manager"].email)
+    page.goto(f"{live_server.url}/diagnostics/{helped.plan.diagnostic_id}/strategy/")
+    page.locator("input[name=rank_FR]").fill("1")
+    page.locator("input[name=rank_AT]").fill("2")
+    page.get_by_role("button", name="Save the order").click()
+    expect(page.get_by_text("your plan's generated actions follow it")).to_be_visible()
+    page.goto(live_server.url + helped.plan.get_absolute_url())
+    rows = plan_rows(page)
+    assert rows[1][1].startswith("First contact with partner clusters in France")
+    assert rows[1][5].startswith("France") and rows[2][5].startswith("Austria")
+    assert page.locator("#plan-markets").inner_text() == "France, Austria"
+
+    # The same plan read in English, French and German, on its page and in its PDF.
+    helped.plan.refresh_from_db()
+    read_in_each_language(page, live_server, helped.plan)

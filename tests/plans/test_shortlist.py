@@ -7,6 +7,8 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils.translation import override
+from django_countries import countries
 
 from diagnostic import services as diagnostic_services
 from diagnostic.models import Question
@@ -17,6 +19,8 @@ from tests.factories import answer_everything, plan_for, submitted_diagnostic
 
 pytestmark = [pytest.mark.django_db]
 START = datetime.date(2027, 1, 1)
+NAMES = {"FR": {"fr": "France", "de": "Frankreich"}, "AT": {"fr": "Autriche", "de": "Österreich"},
+         "PL": {"fr": "Pologne", "de": "Polen"}}
 
 
 def _submitted_with(team, **answers):
@@ -148,3 +152,114 @@ def test_the_shortlist_is_for_the_team_only(client, team):
     response = client.post(reverse("plans:shortlist", args=[diagnostic.pk]),
                            {"revision": 1, "rank_SE": 1})
     assert response.status_code == 404
+
+
+# --- The order reaches a plan that already exists -------------------------------------------
+
+def _targets(action) -> list[str]:
+    return [c.code for c in action.target_countries]
+
+
+def _plan_for_markets(team, countries, **answers):
+    diagnostic = _submitted_with(team, target_countries=countries, **answers)
+    with override("en"):
+        return services.plan_generate(diagnostic=diagnostic, user=team.manager,
+                                      start_date=START)
+
+
+def _fields(action) -> dict:
+    return {name: getattr(action, name) for name in (
+        "title", "description", "owner", "owner_role", "start_date", "due_date",
+        "target_countries", "target_markets", "milestone", "milestone_date", "funding",
+        "indicator", "status")}
+
+
+def test_a_new_order_moves_the_generated_actions_and_keeps_what_a_person_changed(team):
+    plan = _plan_for_markets(team, ["FR", "AT", "PL"])
+    first, dropped, last = [m["country"] for m in plan.profile["markets"]]  # by score
+    contacts = list(plan.actions.filter(template_key="first_contact").order_by("position"))
+    assert [_targets(a) for a in contacts] == [[first], [dropped]]
+    visits = list(plan.actions.filter(template_key="first_networking_visit")
+                  .order_by("position"))
+    renamed, retargeted = visits  # the team renames one visit, retargets the other
+    with override("en"):
+        services.action_update(action=renamed, user=team.manager, revision=renamed.revision,
+                               fields={**_fields(renamed), "title": "Our visit to Lyon"})
+        services.action_update(action=retargeted, user=team.manager,
+                               revision=retargeted.revision,
+                               fields={**_fields(retargeted), "target_countries": ["SE"]})
+    revision = plan.revision + 2
+
+    with override("en"):
+        services.shortlist_save(diagnostic=plan.diagnostic, user=team.member, revision=0,
+                                countries=[last, first])
+
+    plan.refresh_from_db()
+    contacts = list(plan.actions.filter(template_key="first_contact").order_by("position"))
+    assert [_targets(a) for a in contacts] == [[last], [first]]
+    names = {"en": str(countries.name(last)), "fr": NAMES[last]["fr"], "de": NAMES[last]["de"]}
+    assert contacts[0].title == f"First contact with partner clusters in {names['en']}"
+    assert names["fr"] in contacts[0].generated_texts["title"]["fr"]
+    assert contacts[0].generated_texts["title"]["fr"].startswith("Premier contact")
+    assert names["de"] in contacts[0].generated_texts["title"]["de"]
+    assert contacts[0].updated_by == team.member and contacts[0].revision == 2
+    renamed.refresh_from_db()
+    retargeted.refresh_from_db()
+    assert (renamed.title, _targets(renamed)) == ("Our visit to Lyon", [first])
+    assert _targets(retargeted) == ["SE"] and str(countries.name(dropped)) in retargeted.title
+    assert [a.template_key for a in plan.actions.exclude(pk=retargeted.pk)
+            if dropped in _targets(a)] == []
+    assert [m["country"] for m in plan.profile["markets"]] == [last, first]
+    assert plan.revision == revision + 1 and plan.updated_by == team.member
+
+
+def test_an_edit_form_opened_before_the_new_order_gets_a_conflict(team):
+    plan = _plan_for_markets(team, ["FR", "AT"])
+    contact = plan.actions.filter(template_key="first_contact").order_by("position").first()
+    order = [m["country"] for m in plan.profile["markets"]]
+
+    services.shortlist_save(diagnostic=plan.diagnostic, user=team.member, revision=0,
+                            countries=order[::-1])
+
+    with pytest.raises(services.PlanConflict):
+        services.action_update(action=contact, user=team.manager, revision=contact.revision,
+                               fields={**_fields(contact), "milestone": "Met"})
+    contact.refresh_from_db()
+    assert _targets(contact) == [order[1]]
+
+
+def test_a_plan_with_its_facilitator_keeps_its_markets(client, team):
+    plan = _plan_for_markets(team, ["FR", "AT"])
+    services.plan_transition(plan=plan, user=team.manager, to_status="submitted",
+                             revision=plan.revision)
+    before = {a.pk: (_targets(a), a.title, a.revision) for a in plan.actions.all()}
+
+    services.shortlist_save(diagnostic=plan.diagnostic, user=team.member, revision=0,
+                            countries=["AT"])
+
+    assert {a.pk: (_targets(a), a.title, a.revision) for a in plan.actions.all()} == before
+    assert MarketShortlist.objects.get(diagnostic=plan.diagnostic).countries == ["AT"]
+    client.force_login(team.member)
+    page = client.get(reverse("plans:strategy", args=[plan.diagnostic_id])).text
+    assert 'name="rank_AT"' not in page and "The plan was made with this order" in page
+
+
+def test_the_strategy_page_reorders_the_plan_and_a_double_click_is_no_error(client, team):
+    plan = _plan_for_markets(team, ["FR", "AT"])
+    client.force_login(team.member)
+    url = reverse("plans:shortlist", args=[plan.diagnostic_id])
+
+    assert [m["country"] for m in plan.profile["markets"]] == ["AT", "FR"]  # by score
+    form = client.get(reverse("plans:strategy", args=[plan.diagnostic_id])).text
+    assert 'name="rank_FR"' in form and "also reaches your draft plan" in form
+
+    first = client.post(url, {"revision": 0, "rank_FR": 1, "rank_AT": 2}, follow=True)
+    again = client.post(url, {"revision": 0, "rank_FR": 1, "rank_AT": 2})
+
+    assert "your plan&#x27;s generated actions follow it" in first.text
+    assert again.status_code == 400 and "changed meanwhile" in again.text
+    contacts = plan.actions.filter(template_key="first_contact").order_by("position")
+    assert [_targets(a) for a in contacts] == [["FR"], ["AT"]]
+    page = client.get(plan.get_absolute_url()).text
+    assert page.index("First contact with partner clusters in France") < page.index(
+        "First contact with partner clusters in Austria")
