@@ -46,6 +46,10 @@ class _OptionsInOnePass:
         return mark_safe("\n".join(lines))  # noqa: S308 - every value and label escaped
 
 
+class LongSelect(_OptionsInOnePass, forms.Select):
+    """A plain select with a long list of options (every country, say)."""
+
+
 class CountrySelectMultiple(_OptionsInOnePass, forms.SelectMultiple):
     def __init__(self, attrs=None, choices=()):
         super().__init__(_picker_attrs({"size": 8, **(attrs or {})}), choices)

@@ -1,5 +1,6 @@
-"""The country pickers write their options in one pass (clusterdiag/widgets.py): the page
-must get the very markup Django's own select templates give."""
+"""The country pickers and other long lists write their options in one pass
+(clusterdiag/widgets.py): the page must get the very markup Django's own select templates
+give."""
 
 import re
 
@@ -8,7 +9,7 @@ from django import forms
 from django.utils import translation
 from django_countries import countries
 
-from clusterdiag.widgets import CountrySelect, CountrySelectMultiple
+from clusterdiag.widgets import CountrySelect, CountrySelectMultiple, LongSelect
 
 CHOICES = [("", "—"), *countries, ('x"<&', "A <b>name</b> & 'quotes'")]
 
@@ -32,6 +33,7 @@ def _normal(html: str) -> str:
     (CountrySelect, forms.Select, 'x"<&', 1),
     (CountrySelectMultiple, forms.SelectMultiple, ["DE", "FR"], 2),
     (CountrySelectMultiple, forms.SelectMultiple, [], 0),
+    (LongSelect, forms.Select, "DE", 1),
 ])
 def test_country_pickers_give_djangos_markup(widget_class, base, value, selected):
     with translation.override("fr"):
