@@ -5,6 +5,7 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 from django_countries import countries
 
+from clusterdiag.widgets import LongSelect
 from diagnostic.models import Governance, Sector
 
 from .results import SIZE_BAND_LABELS
@@ -19,7 +20,7 @@ class PeerFilterForm(forms.Form):
                                choices=ANY + list(Sector.choices))
     governance = forms.ChoiceField(label=_("Governance type"), required=False,
                                    choices=ANY + list(Governance.choices))
-    country = forms.ChoiceField(label=_("Country"), required=False)
+    country = forms.ChoiceField(label=_("Country"), required=False, widget=LongSelect)
     size = forms.ChoiceField(label=_("Size"), required=False, choices=ANY + SIZE_BAND_LABELS)
 
     def __init__(self, *args, **kwargs):

@@ -214,11 +214,16 @@ def _questions_and_values(diagnostic: Diagnostic):
 
 def missing_answers(diagnostic: Diagnostic) -> tuple[list[str], list[Question]]:
     """Profile fields and required questions shown and still unanswered."""
+    profile_fields, questions, _shown = _missing_and_shown(diagnostic)
+    return profile_fields, questions
+
+
+def _missing_and_shown(diagnostic: Diagnostic):
     questions, values = _questions_and_values(diagnostic)
     shown = shown_keys(questions, {q.key: values.get(q.id) for q in questions})
     return (profile_missing(diagnostic.cluster),
             [q for q in questions if q.required and q.key in shown
-             and not is_answered(values.get(q.id))])
+             and not is_answered(values.get(q.id))], shown)
 
 
 @transaction.atomic
@@ -228,12 +233,10 @@ def diagnostic_submit(*, diagnostic: Diagnostic, user, benchmark_consent: bool) 
     locked = Diagnostic.objects.select_for_update().get(pk=diagnostic.pk)
     if locked.is_locked:
         return locked
-    profile_fields, questions = missing_answers(locked)
+    profile_fields, questions, shown = _missing_and_shown(locked)
     if profile_fields or questions:
         raise ValidationError(_("Some required answers are missing."), code="incomplete")
     # Answers to questions that later answers hid are not kept.
-    all_questions, values = _questions_and_values(locked)
-    shown = shown_keys(all_questions, {q.key: values.get(q.id) for q in all_questions})
     locked.answers.exclude(question__key__in=shown).delete()
     cluster = locked.cluster
     locked.profile = {

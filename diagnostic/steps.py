@@ -14,14 +14,31 @@ from .conditions import all_questions, shown_keys
 from .forms import ClusterProfileForm, SectionForm, build_rows_formset, question_field_name
 from .models import Diagnostic, Option, Question, Section
 
+# The questionnaire of each version as this process last loaded it. Loading it (three
+# queries and some 150 objects with their texts) was the largest part of a step, an
+# autosave and the review after the template. A copy is used only while its version's
+# revision, read with the diagnostic, is unchanged: every change of a section, question or
+# option gives it a new one (receivers.py).
+_LOADED: dict[tuple, list[Section]] = {}
+_LOADED_MAX = 8
+
 
 def load_sections(diagnostic: Diagnostic) -> list[Section]:
     """All sections of the diagnostic's version with their questions and options: three
-    queries, whatever the size of the questionnaire."""
-    questions = Question.objects.order_by("position").prefetch_related(
-        Prefetch("options", queryset=Option.objects.order_by("position")))
-    return list(Section.objects.filter(version=diagnostic.version_id).order_by("position")
-                .prefetch_related(Prefetch("questions", queryset=questions)))
+    queries whatever the size of the questionnaire, none while this process has them.
+    The objects are shared by the requests of this process: read them, never change them."""
+    version = diagnostic.version  # selected with the diagnostic (access.py)
+    key = (version.pk, version.revision)
+    sections = _LOADED.get(key)
+    if sections is None:
+        questions = Question.objects.order_by("position").prefetch_related(
+            Prefetch("options", queryset=Option.objects.order_by("position")))
+        sections = list(Section.objects.filter(version=version.pk).order_by("position")
+                        .prefetch_related(Prefetch("questions", queryset=questions)))
+        if len(_LOADED) >= _LOADED_MAX:
+            _LOADED.clear()
+        _LOADED[key] = sections
+    return list(sections)
 
 
 def answer_values(diagnostic: Diagnostic) -> dict[int, object]:

@@ -231,13 +231,12 @@ def diagnostic_autosave(request, pk, section_key):
               if name.removeprefix("q_") in only or name in only or name == "__all__"}
     return JsonResponse({"saved": saved, "errors": errors,
                          "saved_at": timezone.localtime().strftime("%H:%M:%S"),
-                         "progress": _progress_json(diagnostic, section)})
+                         "progress": _progress_json(diagnostic, sections, section)})
 
 
-def _progress_json(diagnostic, section) -> dict:
+def _progress_json(diagnostic, sections, section) -> dict:
     """The section counter and the overall progress after a background save, worded as the
     page words them, so that both follow autosave."""
-    sections = load_sections(diagnostic)
     progress = sections_progress(sections, answer_values(diagnostic), diagnostic.cluster)
     current = next(p for p in progress if p.section.key == section.key)
     done = sum(p.is_complete for p in progress)

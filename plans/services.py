@@ -11,6 +11,7 @@ from django.db.models import F, Max
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
+from simple_history.utils import bulk_create_with_history
 
 from benchmark.markets import active_countries
 from clusterdiag.language import active_language, site_languages
@@ -131,10 +132,11 @@ def plan_generate(*, diagnostic: Diagnostic, user, start_date) -> ActionPlan:
         generated_texts=texts_by_language(plan_drafts, PLAN_TEXTS),
         profile=plan_profile(context, language), created_by=user)
     _save(plan, user)
-    for position, values in enumerate(actions):
-        texts = texts_by_language({lang: drafts[lang][position] for lang in languages},
-                                  ACTION_TEXTS)
-        _save(Action(plan=plan, generated_texts=texts, **values), user)
+    # The actions and their history in two statements, not two per action.
+    bulk_create_with_history([
+        Action(plan=plan, updated_by=user, generated_texts=texts_by_language(
+            {lang: drafts[lang][position] for lang in languages}, ACTION_TEXTS), **values)
+        for position, values in enumerate(actions)], Action, default_user=user)
     return plan
 
 

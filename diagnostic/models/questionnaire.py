@@ -1,3 +1,4 @@
+import uuid
 
 from django.conf import settings
 from django.db import models
@@ -24,6 +25,11 @@ class QuestionnaireVersion(Localized, models.Model):
     is_published = models.BooleanField(_("published"), default=False)
     published_at = models.DateTimeField(_("published"), null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
+    # A new random value at every save or deletion of one of its sections, questions or
+    # options (receivers.py): a process keeps the questionnaire it loaded only while this
+    # is unchanged (steps.load_sections). Random, not a counter: a change rolled back could
+    # otherwise give its number to a different change later.
+    revision = models.UUIDField(default=uuid.uuid4, editable=False)
 
     objects = QuestionnaireVersionQuerySet.as_manager()
 

@@ -1,9 +1,11 @@
 """Server-side validation of every question kind, through the step's form posts."""
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from diagnostic.models import Answer, Question
+from diagnostic.models import Answer, Option, Question, Section
 from tests.factories import step_data
 
 pytestmark = [pytest.mark.django_db]
@@ -183,3 +185,42 @@ def test_every_question_kind_is_in_the_questionnaire(team):
                 .values_list("kind", flat=True))
 
     assert kinds == {"single", "multiple", "number", "percent", "text", "countries", "rows"}
+
+
+QUESTIONNAIRE_TABLES = ('FROM "diagnostic_section"', 'FROM "diagnostic_question"',
+                        'FROM "diagnostic_option"')
+
+
+def _step_queries(client, url) -> list[str]:
+    with CaptureQueriesContext(connection) as context:
+        response = client.get(url)
+    assert response.status_code == 200
+    return [q["sql"] for q in context.captured_queries]
+
+
+def test_the_process_keeps_the_questionnaire_and_shows_every_change_of_it(client, team):
+    """A step reads the questionnaire once per process (steps.load_sections), yet a
+    section, question or option changed since is on the next page."""
+    client.force_login(team.manager)
+    url = reverse("diagnostic:diagnostic_step", args=[team.diagnostic.pk, "motives"])
+    _step_queries(client, url)
+    assert not [sql for sql in _step_queries(client, url)
+                if any(table in sql for table in QUESTIONNAIRE_TABLES)]
+
+    version = team.diagnostic.version
+    section = Section.objects.get(version=version, key="motives")
+    section.title_texts = {**section.title_texts, "en": "Motives, reworded"}
+    section.save()
+    question = Question.objects.get(section=section, key="main_objectives")
+    question.label_texts = {**question.label_texts, "en": "Main objectives, reworded"}
+    question.save()
+    option = Option.objects.filter(question__section=section, question__key="motives").first()
+    option.label_texts = {**option.label_texts, "en": "An option, reworded"}
+    option.save()
+
+    page = client.get(url).content.decode()
+    assert "Motives, reworded" in page
+    assert "Main objectives, reworded" in page
+    assert "An option, reworded" in page
+    option.delete()
+    assert "An option, reworded" not in client.get(url).content.decode()
