@@ -1,5 +1,7 @@
 """Writes of the benchmark app: scores, the peer cohorts and their statistics."""
 
+import zlib
+
 from django.apps import apps as global_apps
 from django.db import connection, transaction
 from django.db.models import Count
@@ -315,15 +317,35 @@ def _units(cohort: str, release: int) -> list[disclosure.Units]:
     return units
 
 
-def statistics_refresh(*, cohort: str) -> StatisticsState:
+class RefreshRunning(Exception):
+    """Another process is publishing a release of this cohort right now."""
+
+
+def refresh_lock_key(cohort: str) -> int:
+    """The PostgreSQL advisory lock of a cohort's refresh: the same number in every process
+    and release (a signed 32-bit number, as pg_try_advisory_xact_lock takes)."""
+    return zlib.crc32(f"clusterdiag peer statistics {cohort}".encode()) - 2**31
+
+
+def statistics_refresh(*, cohort: str, wait: bool = True) -> StatisticsState:
     """See _statistics_refresh. Every query of a refresh of its own reads the same snapshot,
     so that the audit and the figures count the same peers while submissions go on (inside
-    a caller's transaction, that transaction decides)."""
+    a caller's transaction, that transaction decides).
+
+    One refresh of a cohort at a time: two at once (two worker processes) would each audit
+    and write a whole release, collide on the unique figures, and one would start over. A
+    second one waits for the first, or with wait=False raises RefreshRunning at once (the
+    worker's task asks again later, when the first one's release may already cover it,
+    instead of holding a worker process that PDFs need)."""
     outermost = not connection.in_atomic_block
     with transaction.atomic():
         if outermost and connection.vendor == "postgresql":
             with connection.cursor() as cursor:
                 cursor.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ")
+                lock = "pg_advisory_xact_lock" if wait else "pg_try_advisory_xact_lock"
+                cursor.execute(f"SELECT {lock}(%s)::text", [refresh_lock_key(cohort)])
+                if cursor.fetchone()[0] == "false":
+                    raise RefreshRunning(cohort)
         return _statistics_refresh(cohort=cohort)
 
 

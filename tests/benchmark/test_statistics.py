@@ -218,6 +218,43 @@ def test_a_refresh_request_already_covered_by_a_later_refresh_is_skipped():
     assert later == {"cohort": "live", "entries": 6}
 
 
+@pytest.mark.django_db(transaction=True)
+def test_a_refresh_asked_while_another_runs_is_asked_again_later(monkeypatch):
+    """Two worker processes never publish a cohort's release at once: the second one gives
+    its process back (to the PDFs) and asks again after a few seconds."""
+    import psycopg
+    from celery.exceptions import Retry
+    from django.db import connection
+
+    from benchmark.models import StatisticsState
+    from benchmark.tasks import REFRESH_RETRY_SECONDS, task_refresh_peer_statistics
+
+    seed_entries(6, seed=13)
+    asked = {}
+
+    def retry(**kwargs):
+        asked.update(kwargs)
+        return Retry()
+
+    monkeypatch.setattr(task_refresh_peer_statistics, "retry", retry)
+    db = connection.settings_dict
+    # The first refresh, as another worker process holds it.
+    with psycopg.connect(dbname=db["NAME"], user=db["USER"], password=db["PASSWORD"],
+                         host=db["HOST"], port=db["PORT"]) as first:
+        first.execute("SELECT pg_advisory_xact_lock(%s)",
+                      [services.refresh_lock_key("live")])
+        with pytest.raises(Retry):
+            task_refresh_peer_statistics(cohort="live")
+        with pytest.raises(services.RefreshRunning):
+            services.statistics_refresh(cohort="live", wait=False)
+        assert asked == {"countdown": REFRESH_RETRY_SECONDS}
+        assert not StatisticsState.objects.filter(cohort="live").exists()
+        # Another cohort is not held up.
+        assert services.statistics_refresh(cohort="demo", wait=False).entries == 0
+
+    assert task_refresh_peer_statistics(cohort="live") == {"cohort": "live", "entries": 6}
+
+
 @pytest.mark.worker
 @pytest.mark.django_db(transaction=True)
 def test_submitting_refreshes_the_peer_statistics_through_the_real_worker(
