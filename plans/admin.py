@@ -305,7 +305,7 @@ class ReminderSentAdmin(FollowedClustersMixin, admin.ModelAdmin):
 
     @admin.display(description=_("action"), ordering="action__title")
     def action_title(self, obj):
-        return obj.action.title
+        return shown_text(obj.action, "title")  # in the reader's language, as elsewhere
 
     @admin.display(description=_("sent to"))
     def recipient_name(self, obj):

@@ -208,6 +208,23 @@ def test_a_facilitator_sees_the_reminders_of_followed_clusters_only_and_changes_
         "late", "late"]
 
 
+def test_a_reminder_shows_its_generated_action_title_in_the_readers_language(
+        client, facilitator):
+    from plans.texts import generated_text
+
+    reminder = _reminder(facilitator.plan)
+    facilitator.user.language = "de"
+    facilitator.user.save(update_fields=["language"])
+    client.force_login(facilitator.user)
+
+    page = client.get(reverse("admin:plans_remindersent_change", args=[reminder.pk]),
+                      HTTP_ACCEPT_LANGUAGE="de")
+
+    german = generated_text(reminder.action, "title", "de")
+    assert german and german != reminder.action.title
+    assert german in page.content.decode()
+
+
 def test_the_reminders_list_keeps_its_query_count_as_reminders_grow(client, facilitator):
     client.force_login(facilitator.user)
     _reminder(facilitator.plan)
