@@ -7,7 +7,11 @@ from django.utils.translation import ngettext
 from simple_history.admin import SimpleHistoryAdmin
 
 from diagnostic.admin import DiagnosticAdmin
-from diagnostic.admin_mixins import FollowedClustersMixin, present_values_filter
+from diagnostic.admin_mixins import (
+    FollowedClustersMixin,
+    ReadOnlyAdminMixin,
+    present_values_filter,
+)
 from diagnostic.models import Diagnostic
 
 from . import imported_admin, services  # noqa: F401 (imported_admin registers its admin)
@@ -170,7 +174,7 @@ def _group_text(position: dict) -> str:
 
 
 @admin.register(RunPeerPosition)
-class RunPeerPositionAdmin(FollowedClustersMixin, admin.ModelAdmin):
+class RunPeerPositionAdmin(ReadOnlyAdminMixin, FollowedClustersMixin, admin.ModelAdmin):
     """Where each run stood among its peers when it was scored, read-only: the figures
     are kept as the results page showed them then."""
 
@@ -191,15 +195,6 @@ class RunPeerPositionAdmin(FollowedClustersMixin, admin.ModelAdmin):
         if not obj.positions:
             return "—"
         return format_html_join("", "<p>{}</p>", ((_group_text(p),) for p in obj.positions))
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 @admin.register(StatisticsState)

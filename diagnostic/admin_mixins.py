@@ -10,6 +10,20 @@ from django_countries import countries
 from django_countries.fields import CountryField
 
 
+class ReadOnlyAdminMixin:
+    """Records kept as they were (reminders sent, peer positions): listed and read, never
+    added, changed or deleted from the admin, whoever asks."""
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
 class FollowedClustersMixin:
     """The one place of the followed-clusters rule in the admin: facilitators reach the
     objects of the clusters they follow, and nothing else, in every view the admin has (list,

@@ -19,6 +19,7 @@ from diagnostic.admin_mixins import (
     FollowedClustersMixin,
     FrozenWhenInUseMixin,
     HasFacilitatorFilter,
+    ReadOnlyAdminMixin,
     present_values_filter,
 )
 
@@ -286,7 +287,7 @@ class ActionPlanAdmin(FollowedClustersMixin, SimpleHistoryAdmin):
 
 
 @admin.register(ReminderSent)
-class ReminderSentAdmin(FollowedClustersMixin, admin.ModelAdmin):
+class ReminderSentAdmin(ReadOnlyAdminMixin, FollowedClustersMixin, admin.ModelAdmin):
     """Which reminders went to which owner, read-only: a deleted row would send the
     reminder again."""
 
@@ -310,15 +311,6 @@ class ReminderSentAdmin(FollowedClustersMixin, admin.ModelAdmin):
     @admin.display(description=_("sent to"))
     def recipient_name(self, obj):
         return obj.recipient or "—"
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 # --- The playbook (administrators) ------------------------------------------------------------
