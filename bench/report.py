@@ -1,6 +1,6 @@
 """One report of the performance goals (the project's performance targets P1-P10, restated
 here, and the goals added since: P11, the journey pages J1-J6, the PDF ready time and the
-partner match list P12-P13): every
+partner match list P12-P13, the disclosure audit P14-P15): every
 figure with its goal and whether it holds. Ratios that swing between runs are the median of
 interleaved rounds, with their spread in the note.
 
@@ -9,7 +9,8 @@ interleaved rounds, with their spread in the note.
 Each benchmark leaves what it measured in bench/out/<benchmark>.json:
     {"ratios": {"P1": {"value": 0.31, "note": "how it was measured"}, ...}}
 (bench/results_page.py writes results.json; bench/pdf.py pdf.json with P7-P9; the load
-drill load.json with the PDF ready time; bench/partners.py partners.json with P12-P13).
+drill load.json with the PDF ready time; bench/partners.py partners.json with P12-P13;
+results.json also holds P14, and bench/audit.py writes audit.json with P15).
 A ratio no benchmark wrote is printed as "not measured". The report exits non-zero when
 a measured ratio misses its goal, or when no benchmark left anything to report.
 """
@@ -45,6 +46,10 @@ GOALS = {
     "PDF": ("PDF request to ready file under the load run, p95 (seconds)", "<=", 30.0),
     "P12": ("partner match list median / results page median (10,000 profiles)", "<=", 2.0),
     "P13": ("partner match list queries equal at 100 and 10,000 (1 = equal)", ">=", 1.0),
+    "P14": ("statistics refresh with the disclosure audit / before it (100,000 diagnostics)",
+            "<=", 1.5),
+    "P15": ("disclosure audit of 1,000 consenting clusters in 1,944 cells, seconds (median)",
+            "<=", 60.0),
 }
 COMPARE = {">=": operator.ge, "<=": operator.le}
 

@@ -459,6 +459,11 @@ def save_ratios(info: dict, rounds: dict) -> None:
                 f"{_fmt(r['P10'])}"),
         "P11": (r["P11"]["median"], f"logged-in /ping / anonymous /ping: {_fmt(r['P11'])}"),
     }
+    if info["large"].get("refresh_s"):  # None when seeded without the audit
+        ratios["P14"] = (info["large"]["refresh_s"] / info["large"]["baseline_refresh_s"],
+                         f"statistics refresh at 100,000 diagnostics with the disclosure audit "
+                         f"{info['large']['refresh_s']:.1f} s / before the audit "
+                         f"{info['large']['baseline_refresh_s']:.1f} s (fastest of the runs)")
     for number, name in enumerate(JOURNEY[2:], start=1):
         ratios[f"J{number}"] = (r[name]["median"], f"{LABELS[name]} / logged-in /ping: "
                                 f"{_fmt(r[name])}")

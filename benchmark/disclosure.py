@@ -15,9 +15,12 @@ previous release against **temporal differencing**.
   combination of figures is constant on atoms. A set of fewer than ``min_group`` units is
   isolated exactly when it is a union of atoms whose indicator vector lies in the row space
   of the figures' indicator vectors (over the atoms). The audit tests this for every union
-  of atoms with 1 to ``min_group - 1`` members (the rank test), and suppresses one more
-  figure at a time until no such union remains (greedy secondary suppression; an optimal
-  one, as in τ-ARGUS, would hide less, never more safely).
+  of atoms with 1 to ``min_group - 1`` members (the rank test, turned into a sum of numbers
+  by a random null-space vector, each hit checked exactly; see ``disclosed_unions``), and
+  suppresses one more figure for each disjoint union found until none remains (greedy
+  secondary suppression; an optimal one, as in tau-ARGUS, would hide less, never more
+  safely). Where the small atoms are too many for the search (thousands), it hides the
+  most detailed level of groups still published and checks again: coarser, just as safe.
 - Across releases, a group's figure changes only when at least ``min_group`` clusters
   joined or left it since the figure it replaces (otherwise the old figure stays); a
   figure that counted a withdrawn unit is never shown again. The audit runs on the figures
@@ -34,9 +37,11 @@ The rank test works modulo a large prime: exact and fast, with integer vectors; 
 atoms found in the row space over the rationals is always found here too (the coefficients
 of such a combination have denominators far below the prime for matrices of this size)."""
 
+import random
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from itertools import combinations, product
+from itertools import product
+from math import comb
 
 from .segments import ANY, ATTRIBUTES, segment_key
 
@@ -227,61 +232,121 @@ def row_space_basis(rows: Iterable[Iterable[int]]) -> dict[int, tuple[dict, dict
     return basis
 
 
-def combination_of(union: tuple[int, ...], rows: list[frozenset[int]]) -> set[int]:
+def combination_of(union: tuple[int, ...], basis: dict[int, tuple[dict, dict]]) -> set[int]:
     """The rows (indices) with a non-zero coefficient in a combination equal to the union's
-    indicator vector."""
-    basis = row_space_basis(sorted(r) for r in rows)
+    indicator vector; empty when the union is not in the row space."""
     combination: dict[int, int] = {}
-    _reduce(dict.fromkeys(union, 1), basis, combination)
+    if _reduce(dict.fromkeys(union, 1), basis, combination):
+        return set()
     return set(combination)
+
+
+def null_vector(basis: dict[int, tuple[dict, dict]], columns: int, seed: int) -> list[int]:
+    """A random z with F z = 0 (modulo PRIME) for the rows F behind the echelon basis:
+    random values on the free columns, each pivot solved from its row, last pivot first
+    (a row holds no column left of its pivot)."""
+    # Not a secret: a false match only costs an exact check (disclosed_unions).
+    rng = random.Random(seed)  # noqa: S311
+    z = [0 if column in basis else rng.randrange(1, PRIME) for column in range(columns)]
+    for pivot in sorted(basis, reverse=True):
+        row, _rows_used = basis[pivot]
+        z[pivot] = -sum(value * z[column] for column, value in row.items()
+                        if column != pivot) % PRIME
+    return z
+
+
+# Half-unions enumerated at most (about 0.5 GB of memory and a few seconds of CPU): beyond,
+# the audit does not search and coarsens instead (see audit).
+SEARCH_LIMIT = 2_000_000
+
+
+class SearchTooLarge(Exception):
+    pass
+
+
+def disclosed_unions(sizes: list[int], rows: list[frozenset[int]], min_group: int,
+                     basis: dict[int, tuple[dict, dict]] | None = None,
+                     limit: int = 1) -> list[tuple[int, ...]]:
+    """Up to ``limit`` unions of atoms (their indices), pairwise disjoint, each with 1 to
+    min_group - 1 members and an indicator that is a linear combination of the rows.
+    ``sizes[a]`` is atom a's member count. Raises SearchTooLarge beyond SEARCH_LIMIT.
+
+    e_S lies in the row space exactly when it is orthogonal to the null space of the rows.
+    One random null-space vector z turns that into a sum of numbers: every disclosed S has
+    sum(z[a] for a in S) == 0 (modulo PRIME), and an S that is not disclosed has that sum
+    with probability 1 / PRIME; each S found is then checked exactly by reduction, so
+    the randomness can only cost time, never a disclosure. A union of fewer than k
+    members has fewer than k atoms, each small: it is split in two halves of at most
+    ceil((k - 1) / 2) atoms, matched through a table of their sums (meet in the middle)."""
+    small = [a for a, n in enumerate(sizes) if 0 < n < min_group]
+    if not small:
+        return []
+    if basis is None:
+        basis = row_space_basis(sorted(r) for r in rows)
+    half = min_group // 2
+    if sum(comb(len(small), size) for size in range(1, half + 1)) > SEARCH_LIMIT:
+        raise SearchTooLarge
+    z = null_vector(basis, len(sizes), seed=len(sizes))
+    found: list[tuple[int, ...]] = []
+    taken: set[int] = set()
+
+    def keep(union: tuple[int, ...]) -> bool:
+        if taken.isdisjoint(union) and combination_of(union, basis):
+            found.append(union)
+            taken.update(union)
+        return len(found) >= limit
+
+    # The halves, grown one atom at a time (atoms in increasing order within a half).
+    table: dict[int, list[tuple[tuple[int, ...], int]]] = {}
+    halves: list[tuple[tuple[int, ...], int, int]] = []
+    level = [((), 0, 0, -1)]
+    for _size_of_half in range(half):
+        grown = []
+        for subset, value, total, last in level:
+            for i in range(last + 1, len(small)):
+                a = small[i]
+                members = total + sizes[a]
+                if members >= min_group:
+                    continue
+                summed = (value + z[a]) % PRIME
+                union = (*subset, a)
+                if summed == 0 and keep(union):
+                    return found
+                grown.append((union, summed, members, i))
+                halves.append((union, summed, members))
+                table.setdefault(summed, []).append((union, members))
+        level = grown
+    for subset, value, total in halves:
+        for other, other_total in table.get(-value % PRIME, ()):
+            if (total + other_total < min_group and other > subset
+                    and set(other).isdisjoint(subset) and keep(subset + other)):
+                return found
+    return found
 
 
 def disclosed_union(sizes: list[int], rows: list[frozenset[int]],
                     min_group: int) -> tuple[int, ...] | None:
-    """A union of atoms (their indices) with 1 to min_group - 1 members whose indicator is
-    a linear combination of the rows, or None. ``sizes[a]`` is atom a's member count.
+    """One union of 1 to min_group - 1 members in the row space, or None."""
+    unions = disclosed_unions(sizes, rows, min_group)
+    return unions[0] if unions else None
 
-    e_S is in the row space exactly when its remainder after reduction is zero, and the
-    remainder is linear: so S is found by summing the remainders of its atoms. A union of
-    fewer than k members has fewer than k atoms, each small; it is split in two halves of
-    at most ceil((k - 1) / 2) atoms, matched through a table of remainders."""
-    small = [a for a, n in enumerate(sizes) if 0 < n < min_group]
-    if not small:
-        return None
-    basis = row_space_basis(sorted(r) for r in rows)
-    remainder = {a: _reduce({a: 1}, basis) for a in small}
-    half = (min_group) // 2
-    table: dict[frozenset, list[tuple[int, ...]]] = {}
-    halves: list[tuple[tuple[int, ...], dict[int, int], int]] = []
-    for size in range(1, half + 1):
-        for subset in combinations(small, size):
-            total = sum(sizes[a] for a in subset)
-            if total >= min_group:
-                continue
-            vector: dict[int, int] = {}
-            for a in subset:
-                for col, value in remainder[a].items():
-                    updated = (vector.get(col, 0) + value) % PRIME
-                    if updated:
-                        vector[col] = updated
-                    else:
-                        vector.pop(col)
-            if not vector:
-                return subset
-            halves.append((subset, vector, total))
-            table.setdefault(frozenset(vector.items()), []).append(subset)
-    for subset, vector, total in halves:
-        negated = frozenset((c, (-v) % PRIME) for c, v in vector.items())
-        for other in table.get(negated, ()):
-            if set(other).isdisjoint(subset) and total + sum(sizes[a] for a in other) < min_group:
-                return subset + other
-    return None
+
+# Disjoint disclosures handled per round of the audit: each gets one more suppression
+# before the next check, instead of one check per suppression.
+UNIONS_PER_ROUND = 25
 
 
 def audit(*, units: list[Units], fixed: list[Figure], candidates: list[Figure],
           suppressible: set[Figure], min_group: int) -> set[Figure]:
     """The candidates to suppress so that the candidates and the fixed figures (already
-    published, kept by anyone) together isolate no set of fewer than min_group units."""
+    published, kept by anyone) together isolate no set of fewer than min_group units.
+
+    Each round checks everything to be published, then suppresses one figure for each of
+    up to UNIONS_PER_ROUND disjoint disclosures found (a figure their combination uses,
+    the most detailed first), and checks again, until nothing is found. When the search
+    would be too large (too many small atoms), the round instead suppresses every
+    suppressible figure of the most detailed grouping level still published, which
+    merges atoms: a conservative step, since suppressing only ever hides more."""
     suppressed: set[Figure] = set()
     while True:
         published = [f for f in candidates if f not in suppressed]
@@ -292,19 +357,41 @@ def audit(*, units: list[Units], fixed: list[Figure], candidates: list[Figure],
         for a, (_n, signature) in enumerate(found):
             for index in signature:
                 rows[index].add(a)
-        union = disclosed_union(sizes, [frozenset(r) for r in rows], min_group)
-        if union is None:
+        frozen = [frozenset(r) for r in rows]
+        basis = row_space_basis(sorted(r) for r in frozen)
+        try:
+            unions = disclosed_unions(sizes, frozen, min_group, basis, UNIONS_PER_ROUND)
+        except SearchTooLarge:
+            coarser = _most_detailed([f for f in published if f in suppressible]) or \
+                _most_detailed(published)
+            if not coarser:
+                return suppressed
+            suppressed.update(coarser)
+            continue
+        if not unions:
             return suppressed
-        used = {everything[i] for i in combination_of(union, [frozenset(r) for r in rows])}
-        pool = [f for f in published if f in suppressible and f in used]
-        pool = pool or [f for f in published if f in suppressible] or [
-            f for f in published if f in used] or published
-        if not pool:
-            return suppressed
-        # The most detailed group first, then the smallest: "all peers" goes last.
-        suppressed.add(max(pool, key=lambda f: (f.segment.count("*") * -1,
-                                                -_size(rows[everything.index(f)], sizes),
-                                                f.segment)))
+        this_round: set[Figure] = set()
+        for union in unions:
+            used = {everything[i] for i in combination_of(union, basis)}
+            if used & this_round:
+                continue  # this round already broke the combination it used
+            pool = [f for f in published if f in suppressible and f in used]
+            pool = pool or [f for f in published if f in suppressible] or [
+                f for f in published if f in used] or published
+            if not pool:
+                return suppressed
+            # The most detailed group first, then the smallest: "all peers" goes last.
+            this_round.add(max(pool, key=lambda f: (f.segment.count("*") * -1,
+                                                    -_size(rows[everything.index(f)], sizes),
+                                                    f.segment)))
+        suppressed |= this_round
+
+
+def _most_detailed(figures: list[Figure]) -> list[Figure]:
+    if not figures:
+        return []
+    level = min(f.segment.count("*") for f in figures)
+    return [f for f in figures if f.segment.count("*") == level]
 
 
 def _size(columns: set[int], sizes: list[int]) -> int:
