@@ -11,7 +11,7 @@ from django.db.models import Prefetch
 from django.utils.translation import gettext as _
 from openpyxl import Workbook
 
-from diagnostic.display import answer_rows
+from diagnostic.display import answer_rows, profile_in_words
 from diagnostic.models import Cluster, Diagnostic
 from plans.models import Action, ActionPlan
 
@@ -68,7 +68,8 @@ def run_data(diagnostic: Diagnostic) -> dict:
     and its plan."""
     return {"cluster": diagnostic.cluster.name, "run": diagnostic.run,
             "version": diagnostic.version.code, "status": diagnostic.get_status_display(),
-            "submitted_at": diagnostic.submitted_at, "profile": diagnostic.profile,
+            "submitted_at": diagnostic.submitted_at,
+            "profile": profile_in_words(diagnostic.profile),
             "answers": answer_rows(diagnostic), "score": score_data(diagnostic),
             "plan": _plan(diagnostic)}
 

@@ -9,7 +9,7 @@ from clusterdiag.language import active_language
 
 from .answers import PROFILE_REQUIRED, is_answered
 from .forms import ClusterProfileForm
-from .models import Diagnostic, Question, Section
+from .models import Cluster, Diagnostic, Question, Section
 from .steps import answer_values, load_sections, shown_questions
 
 
@@ -82,6 +82,19 @@ def _profile_items(cluster) -> list[ReviewItem]:
         items.append(ReviewItem(key=name, label=str(form_field.label), text=text,
                                 missing=name in PROFILE_REQUIRED and not text))
     return items
+
+
+def profile_in_words(profile: dict) -> dict:
+    """A submitted run's stored profile with its sector, governance type and country also
+    in words, in the reader's language, beside their codes (as the API gives them)."""
+    words = dict(profile)
+    for name in ("sector", "governance"):
+        if profile.get(name):
+            choices = dict(Cluster._meta.get_field(name).flatchoices)
+            words[f"{name}_label"] = str(choices.get(profile[name], profile[name]))
+    if profile.get("country"):
+        words["country_name"] = countries.name(profile["country"]) or profile["country"]
+    return words
 
 
 def review_sections(sections: list[Section], values: dict[int, object],

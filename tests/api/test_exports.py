@@ -69,6 +69,9 @@ def test_the_whole_run_as_json_has_profile_answers_score_and_plan(team, client):
     data = json.loads(client.get(reverse("api:run_json", args=[plan.diagnostic_id])).content)
 
     assert data["profile"]["sector"] == team.cluster.sector
+    # In words too, as the API gives them (a code alone means nothing to a reader).
+    assert data["profile"]["sector_label"] == team.cluster.get_sector_display()
+    assert data["profile"]["country_name"] == team.cluster.country.name
     assert data["answers"] and data["score"]["index"] == plan.diagnostic.score.overall
     assert len(data["plan"]["actions"]) == plan.actions.count()
 
