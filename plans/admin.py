@@ -193,6 +193,13 @@ class ActionPlanAdmin(FollowedClustersMixin, SimpleHistoryAdmin):
         return super().has_change_permission(request, obj) or request.user.has_perm(
             "plans.review_actionplan")
 
+    def save_model(self, request, obj, form, change):
+        # Every field of a plan is read-only here: it changes only through its services
+        # (the review actions, the comments below). Saving the row would add a history
+        # entry that changed nothing and skip the services' checks.
+        if not change:
+            super().save_model(request, obj, form, change)
+
     def save_formset(self, request, form, formset, change):
         comments = formset.save(commit=False)
         for comment in comments:

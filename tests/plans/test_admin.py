@@ -84,6 +84,22 @@ def test_the_change_page_shows_actions_and_takes_a_comment(client, facilitator):
     assert (comment.author, comment.action, comment.plan) == (facilitator.user, action, plan)
 
 
+def test_saving_the_read_only_change_page_changes_nothing(client, facilitator):
+    """The facilitator's "Save" only adds comments: the plan row, its revision and its
+    history stay as they were (every plan field is read-only here)."""
+    plan = facilitator.plan
+    before = (plan.history.count(), plan.revision, plan.updated_at)
+    client.force_login(facilitator.user)
+
+    response = client.post(reverse("admin:plans_actionplan_change", args=[plan.pk]), {
+        "actions-TOTAL_FORMS": "0", "actions-INITIAL_FORMS": "0",
+        "comments-TOTAL_FORMS": "0", "comments-INITIAL_FORMS": "0", "_save": "1"})
+
+    assert response.status_code == 302
+    plan.refresh_from_db()
+    assert (plan.history.count(), plan.revision, plan.updated_at) == before
+
+
 def test_review_actions_from_the_changelist(client, facilitator, team):
     plan = facilitator.plan
     plan_services.plan_transition(plan=plan, user=team.manager, to_status="submitted")
