@@ -13,6 +13,7 @@ from django.urls import reverse
 from clusterdiag.mail import send_each_on_commit
 
 from .models import Action, ReminderSent
+from .texts import ACTION_TEXTS, localize
 
 Step = ReminderSent.Step
 
@@ -41,6 +42,8 @@ def actions_to_remind(today: date):
 def reminder_send(*, action: Action, step: str) -> bool:
     """Record and email one reminder; False when it was already sent (by this or another
     run of the task)."""
+    # Generated texts in the owner's language, in memory only (as on the plan page).
+    localize(action, ACTION_TEXTS, action.owner.language or settings.LANGUAGE_CODE)
     try:
         with transaction.atomic():
             ReminderSent.objects.create(action=action, milestone_date=action.milestone_date,

@@ -115,3 +115,26 @@ def test_the_reminder_is_in_the_owners_language(owned, team,
 
     assert mail.outbox[0].subject == "Jalon en retard : First meeting held"
     assert "Ouvrir le plan" in mail.outbox[0].body
+
+
+def test_a_generated_action_title_reaches_the_owner_in_the_owners_language(
+        team, django_capture_on_commit_callbacks):
+    """The plan was generated in English; its generated title and milestone are read in
+    the French owner's language, as on every page."""
+    plan = plan_for(team)
+    plan.actions.update(owner=None)
+    action = plan.actions.exclude(generated_texts={}).order_by("position").first()
+    Action.objects.filter(pk=action.pk).update(owner=team.member, milestone_date=MILESTONE)
+    team.member.language = "fr"
+    team.member.save()
+    texts = action.generated_texts
+
+    with django_capture_on_commit_callbacks(execute=True):
+        _send(datetime.date(2027, 3, 2))
+
+    message = mail.outbox[0]
+    assert texts["title"]["fr"] != texts["title"]["en"]
+    assert texts["title"]["fr"] in message.body
+    assert texts["milestone"]["fr"] in message.body
+    assert message.subject == f"Jalon en retard : {texts['milestone']['fr']}"
+    assert texts["title"]["en"] not in message.body
