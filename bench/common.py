@@ -40,10 +40,13 @@ def run(args, env=None, **kwargs) -> subprocess.CompletedProcess:
     return subprocess.run(args, cwd=ROOT, env=env, check=True, text=True, **kwargs)
 
 
-def database_recreate(database: str) -> None:
-    """An empty database of that name, so that every run starts from the same state."""
+def database_recreate(database: str, *, template: str | None = None) -> None:
+    """An empty database of that name, so that every run starts from the same state; or a
+    copy of `template` (a migrated database: a copy costs a second, migrating half a
+    minute)."""
     run(["psql", f"{PG}/postgres", "-qc", f"DROP DATABASE IF EXISTS {database}"])
-    run(["psql", f"{PG}/postgres", "-qc", f"CREATE DATABASE {database}"])
+    copy = f" TEMPLATE {template}" if template else ""
+    run(["psql", f"{PG}/postgres", "-qc", f"CREATE DATABASE {database}{copy}"])
 
 
 def django_env(database: str, **extra) -> dict:

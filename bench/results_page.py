@@ -335,12 +335,19 @@ def spread(values: list[float]) -> dict:
             "runs": values}
 
 
+def _took(label: str, started: float) -> None:
+    """How long a phase took: CI's time budget shows where it goes."""
+    print(f"{label}: {time.perf_counter() - started:.0f} s", flush=True)
+
+
 def main() -> None:
-    for name in SIZES:
-        database = f"clusterdiag_bench_{name}"
-        database_recreate(database)
-        run([PYTHON, "manage.py", "migrate", "-v0"], env=django_env(database))
+    started = time.perf_counter()
+    # Migrated once; the large database starts as a copy of the small one.
+    database_recreate("clusterdiag_bench_small")
+    run([PYTHON, "manage.py", "migrate", "-v0"], env=django_env("clusterdiag_bench_small"))
+    database_recreate("clusterdiag_bench_large", template="clusterdiag_bench_small")
     collectstatic(django_env("postgres"))
+    _took("databases and static files", started)
     info, servers = {}, []
     try:
         for name, size in SIZES.items():
@@ -350,17 +357,21 @@ def main() -> None:
             info[name] = json.loads(out.strip().splitlines()[-1])
             print(f"{name}: seed and refresh", json.dumps(info[name]), flush=True)
             info[name]["total_s"] = time.perf_counter() - started
+            _took(f"{name}: seed and refresh", started)
             info[name]["cookie"] = login_cookie(info[name]["user"], env)
             servers.append(gunicorn("clusterdiag.wsgi:application", PORTS[name], env=env))
         # The same gunicorn serving a bare WSGI application: Django's own cost (P10).
         servers.append(gunicorn("bare_wsgi:application", BARE_PORT,
                                 options=["--pythonpath", "bench"]))
         time.sleep(3)
+        started = time.perf_counter()
         rounds = measure_rounds(info)
+        _took(f"{ROUNDS} rounds of wrk runs", started)
     finally:
         for server in servers:
             stop(server)
     # Query counts and the results computation, after the throughput runs: P5 adds rows.
+    started = time.perf_counter()
     for name in SIZES:
         env = django_env(f"clusterdiag_bench_{name}")
         with tempfile.NamedTemporaryFile("w", suffix=".json", delete=False) as handle:
@@ -368,6 +379,7 @@ def main() -> None:
         info[name]["queries"] = json.loads(run(
             [PYTHON, __file__, "queries", handle.name], env=env, capture_output=True
         ).stdout.strip().splitlines()[-1])
+    _took("query counts and results computation", started)
     report(info, rounds)
 
 

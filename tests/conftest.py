@@ -9,6 +9,7 @@ from pathlib import Path
 from types import SimpleNamespace
 
 import pytest
+from celery import current_app
 from django.conf import settings
 from django.core.cache import cache, caches
 from django.db import connection
@@ -57,6 +58,15 @@ def _fast_and_isolated(settings, request):
     # The test client runs the locale middleware in this thread: a page read in French or
     # German would leave that language active for the next test.
     translation.deactivate()
+    # A Celery app made by a test becomes the process's current app unless told otherwise,
+    # and every shared task (task.delay) of the later tests then goes through it: not
+    # eager, to a queue that no test worker reads. It only showed in two processes, where a
+    # test without a database can run before the worker and browser tests.
+    leaked = current_app._get_current_object()
+    if leaked is not celery_app:
+        celery_app.set_current()
+        pytest.fail(f"this test left the Celery app {leaked.main!r} current "
+                    "(make it with set_as_current=False)")
 
 
 @pytest.fixture

@@ -38,7 +38,9 @@ def test_an_empty_queue_a_silent_broker_or_a_task_in_hand_is_no_stall(waiting, b
 
 def test_a_broker_that_does_not_answer_counts_as_none(settings, monkeypatch):
     monkeypatch.delenv("CELERY_BROKER_URL", raising=False)  # Celery would prefer it
-    app = celery_app.__class__("liveness-test")
+    # Not the process's current app: every shared task (task.delay) of the later tests
+    # would go through this one, not eager and to a queue no test worker reads.
+    app = celery_app.__class__("liveness-test", set_as_current=False)
     app.conf.broker_url = "redis://127.0.0.1:1/0"
     app.conf.broker_transport_options = settings.CELERY_BROKER_TRANSPORT_OPTIONS
     app.conf.broker_connection_timeout = 1
