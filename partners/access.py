@@ -46,13 +46,13 @@ def get_own_profile(user, cluster_pk, *, write=False) -> PartnerProfile:
     return get_object_or_404(PartnerProfile.objects.select_related("cluster"), cluster=cluster)
 
 
-def get_acting_profile(user, cluster_pk) -> PartnerProfile:
+def get_acting_profile(user, cluster_pk, *, annotations=None) -> PartnerProfile:
     """The published profile of a cluster the user acts for (its team): one query, since
-    the match list asks it at every request."""
+    the match list asks it at every request, with what else it reads (`annotations`)."""
     return get_object_or_404(
         PartnerProfile.objects.published().select_related("cluster")
-        .filter(cluster__in=Cluster.objects.editable_by(user).values("pk")),
-        cluster_id=cluster_pk)
+        .filter(cluster__in=Cluster.objects.editable_by(user).values("pk"))
+        .annotate(**(annotations or {})), cluster_id=cluster_pk)
 
 
 def get_interest_for_user(user, pk, *, write=False) -> Interest:

@@ -89,10 +89,18 @@ def _countries_in(language: str) -> tuple:
     return tuple(countries)
 
 
-def _countries():
-    """The countries sorted by their name in the active language, sorted once per
-    language (some 250 names to translate and sort on every page otherwise)."""
-    return _countries_in(get_language() or "")
+def _country_choices() -> list:
+    """No country, then the countries sorted by their name in the active language, sorted
+    once per language (some 250 names to translate and sort on every page otherwise)."""
+    return [("", _("any")), *_countries_in(get_language() or "")]
+
+
+def _sector_choices() -> list:
+    return [("", _("any")), *Sector.choices]
+
+
+def _phase_choices() -> list:
+    return [("", _("any")), *Phase.choices]
 
 
 # The filters' rendered options, per (field, language, chosen value).
@@ -100,18 +108,14 @@ _OPTIONS: dict[tuple[str, str, str], str] = {}
 
 
 class MatchFilterForm(forms.Form):
-    country = forms.ChoiceField(label=_("Country"), required=False)
-    sector = forms.ChoiceField(label=_("Sector"), required=False)
-    phase = forms.ChoiceField(label=_("Cooperation phase"), required=False)
+    # Choices as functions: read only when a value is checked or the options are rendered
+    # (see selects()), not copied into every form the match list builds.
+    country = forms.ChoiceField(label=_("Country"), required=False, choices=_country_choices)
+    sector = forms.ChoiceField(label=_("Sector"), required=False, choices=_sector_choices)
+    phase = forms.ChoiceField(label=_("Cooperation phase"), required=False,
+                              choices=_phase_choices)
     page = forms.IntegerField(required=False, min_value=1, max_value=100_000,
                               widget=forms.HiddenInput)
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["country"].choices = [("", _("any")), *_countries()]
-        self.fields["sector"].choices = [("", _("any")), *Sector.choices]
-        self.fields["phase"].choices = [("", _("any")), *Phase.choices]
-
 
     def selects(self) -> list[dict]:
         """The filters with their options rendered in Python: some 250 countries through

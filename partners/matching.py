@@ -7,12 +7,9 @@ profile's texts in the text search configuration of their language (its words an
 variants). SQLite has no full-text search: there the texts are left out and the page says
 so; every other factor is the same."""
 
-import hashlib
-import json
 import re
 from dataclasses import dataclass, field
 
-from django.core.cache import cache
 from django.db import connection
 from django.db.models import (
     BooleanField,
@@ -28,8 +25,6 @@ from django.db.models import (
 )
 from django.db.models.expressions import RawSQL
 from django.db.models.functions import Cast
-from django.template.loader import render_to_string
-from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django_countries import countries
 
@@ -341,71 +336,3 @@ def explain(viewer: PartnerProfile, row: PartnerProfile) -> list[Factor]:
 
 def percent(score, maximum: int | None = None) -> int:
     return round(float(score) * 100 / (maximum or max_points()))
-
-
-
-# --- The ranking, kept while nothing it depends on changes -----------------------------------
-
-RANKING_CACHE_SECONDS = 600
-
-
-def data_version(cluster_id: int | None = None) -> tuple[str, str]:
-    """What every ranking depends on besides the viewer: any saved, published, withdrawn or
-    suspended profile, any block; and what the viewer's rows show besides: the interests
-    sent or received by its cluster. One small query; a change gives the rankings (first
-    part) or the viewer's rows (second) a new key, so that a withdrawn or suspended profile
-    leaves every list at once, in every process."""
-    with connection.cursor() as cursor:
-        # Plain || and CAST: PostgreSQL and SQLite (which may lack concat()) alike.
-        cursor.execute(
-            "SELECT (SELECT COALESCE(CAST(max(updated_at) AS TEXT), '') || '/'"  # noqa: S608
-            f" || CAST(count(*) AS TEXT) FROM {PartnerProfile._meta.db_table}),"
-            " (SELECT COALESCE(CAST(max(id) AS TEXT), '') || '/' || CAST(count(*) AS TEXT)"
-            f" FROM {Block._meta.db_table}),"
-            " (SELECT COALESCE(CAST(max(id) AS TEXT), '') || '/' || CAST(count(*) AS TEXT)"
-            f" FROM {Interest._meta.db_table} WHERE from_cluster_id = %s OR to_cluster_id = %s)",
-            [cluster_id, cluster_id])
-        profiles, blocks, interests = cursor.fetchone()
-        return f"{profiles}|{blocks}", interests
-
-
-def _key(kind: str, *parts) -> str:
-    raw = json.dumps(parts, sort_keys=True, default=str)
-    return f"partners:{kind}:" + hashlib.sha256(raw.encode()).hexdigest()
-
-
-def ranked_ids(viewer: PartnerProfile, *, version: tuple[str, str] | None = None,
-               **filters) -> list[int]:
-    """`ranked()` as a list, from the process's cache when nothing changed since it was
-    computed (as the results page is). `version`: data_version(), when the caller has it."""
-    version = version or data_version(viewer.cluster_id)
-    key = _key("ranked", viewer.pk, viewer.updated_at.isoformat(), filters, version[0],
-               full_text_search())
-    ids = cache.get(key)
-    if ids is None:
-        ids = list(ranked(viewer, **filters))
-        cache.set(key, ids, timeout=RANKING_CACHE_SECONDS)
-    return ids
-
-
-def page_rows(viewer: PartnerProfile, ids: list[int], *, version: tuple[str, str]) -> list:
-    """The page's rows, each profile with its factors and percentage, from the process's
-    cache while neither the profiles, the blocks nor the viewer's interests changed:
-    looking the words up in each text and wording every factor was most of the match
-    list's time once its ranking was cached. Kept per language (the factors are worded)."""
-    key = _key("rows", viewer.pk, viewer.updated_at.isoformat(), ids, version,
-               full_text_search(), get_language())
-    rows = cache.get(key)
-    if rows is None:
-        maximum = max_points()
-        rows = []
-        for row in details(viewer, ids):
-            factors = explain(viewer, row)
-            # The reasons' table is kept rendered: drawn through the template language at
-            # every request, its 70 cells were the match list's largest cost.
-            rows.append({"profile": row, "factors": factors,
-                         "reasons": render_to_string("partners/_reasons.html",
-                                                     {"factors": factors}),
-                         "percent": percent(sum(f.points for f in factors), maximum)})
-        cache.set(key, rows, timeout=RANKING_CACHE_SECONDS)
-    return rows

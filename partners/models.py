@@ -143,9 +143,9 @@ class PartnerProfile(models.Model):
         verbose_name_plural = _("partner profiles")
         ordering = ["name"]
         indexes = [models.Index(fields=["status", "suspended_at"], name="partner_published"),
-                   # The version every match list reads first (matching.data_version): the
-                   # latest change and the count come from this small index, not from the
-                   # table with its texts and search vectors.
+                   # The version every match list reads first (match_cache.data_version): the
+                   # latest change is this index's last entry, not a read of every row with
+                   # its texts and search vectors.
                    models.Index(fields=["updated_at"], name="partner_updated")]
 
     def __str__(self):

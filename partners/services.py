@@ -163,7 +163,7 @@ def profile_withdraw(*, profile: PartnerProfile, user) -> PartnerProfile:
 
 
 def profile_suspend(*, profile: PartnerProfile, reason: str = "") -> None:
-    # updated_at too: every cached ranking depends on it (matching.data_version).
+    # updated_at too: every cached ranking depends on it (match_cache.data_version).
     PartnerProfile.objects.filter(pk=profile.pk).update(
         suspended_at=timezone.now(), suspended_reason=reason[:500], updated_at=timezone.now())
 

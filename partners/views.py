@@ -15,7 +15,7 @@ from clusterdiag.models import User
 from diagnostic.access import get_cluster_for_user
 from diagnostic.models import Cluster, Diagnostic
 
-from . import matching, services
+from . import match_cache, matching, services
 from .access import (
     browsing_clusters,
     get_acting_profile,
@@ -153,21 +153,23 @@ def withdraw(request, pk):
 @require_safe
 def matches(request, pk):
     """The ranked candidates of the cluster's published profile, each with its reasons."""
-    viewer = get_acting_profile(request.user, pk)
+    viewer = get_acting_profile(request.user, pk,
+                                annotations=match_cache.version_annotations())
     form = MatchFilterForm(request.GET or None)
     filters = form.cleaned_data if form.is_bound and form.is_valid() else {}
-    version = matching.data_version(viewer.cluster_id)
-    ranked = matching.ranked_ids(viewer, version=version, country=filters.get("country", ""),
-                                 sector=filters.get("sector", ""),
-                                 phase=filters.get("phase", ""))
+    version = match_cache.data_version(viewer)
+    ranked = match_cache.ranked_ids(viewer, version=version,
+                                    country=filters.get("country", ""),
+                                    sector=filters.get("sector", ""),
+                                    phase=filters.get("phase", ""))
     page = Paginator(ranked, PAGE_SIZE).get_page(filters.get("page"))
-    rows = matching.page_rows(viewer, list(page.object_list), version=version)
+    rows, rows_html = match_cache.page_rows(viewer, list(page.object_list), version=version)
     received = (Interest.objects.filter(to_cluster_id=pk, status=Interest.Status.PENDING)
-                .select_related("from_cluster"))
+                .select_related("from_cluster") if viewer.interest_pending else [])
     return render(request, "partners/matches.html", {
         "viewer": viewer, "cluster": viewer.cluster, "form": form, "page": page, "rows": rows,
-        "full_text": matching.full_text_search(), "received": received,
-        "interest_form": InterestForm()},
+        "rows_html": match_cache.with_csrf(rows_html, request),
+        "full_text": matching.full_text_search(), "received": received},
         status=400 if form.is_bound and form.errors else 200)
 
 

@@ -1,4 +1,5 @@
 import datetime
+import re
 
 import pytest
 from django.core import mail
@@ -165,7 +166,7 @@ def test_a_withdrawn_or_suspended_profile_leaves_every_list_at_once():
 
 
 def test_kept_rows_show_an_interest_at_once():
-    """The page's rows are kept between requests (matching.page_rows), never past a change
+    """The page's rows are kept between requests (match_cache.page_rows), never past a change
     they show: here an interest sent."""
     viewer, manager = _team("Viewer", target_countries=",FR,")
     other, _other_manager = _team("French", country="FR")
@@ -177,6 +178,73 @@ def test_kept_rows_show_an_interest_at_once():
                               user=manager)
 
     assert "You expressed interest." in client.get(url).text
+
+
+def test_a_deleted_cluster_leaves_every_list_at_once():
+    """Its profile goes with it, leaving the profiles' latest change as it was (a newer
+    one exists): the kept ranking and rows still go (match_cache.data_version counts the
+    profiles)."""
+    viewer, manager = _team("Viewer")
+    other, _other_manager = _team("Zephyr cluster")
+    _team("Newest cluster")
+    client = _client(manager)
+    url = reverse("partners:matches", args=[viewer.pk])
+    assert "Zephyr cluster" in client.get(url).text
+
+    other.delete()
+
+    assert "Zephyr cluster" not in client.get(url).text
+
+
+def test_kept_rows_carry_each_readers_own_csrf_token():
+    """The rows are kept for the viewer's whole team; each reader's forms hold the reader's
+    token, so that a second member's "Express interest" is not refused."""
+    viewer, manager = _team("Viewer")
+    other, _other_manager = _team("Other")
+    colleague = MembershipFactory(cluster=viewer).user
+    url = reverse("partners:matches", args=[viewer.pk])
+    _client(manager).get(url)  # the rows are kept, with the first reader's forms
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(colleague)
+
+    page = client.get(url).text
+    form = re.search(r'class="row g-2 interest"><input type="hidden" '
+                     r'name="csrfmiddlewaretoken" value="([^"]+)"', page)
+    assert form is not None
+    response = client.post(reverse("partners:interest_express", args=[viewer.pk, other.pk]),
+                           {"csrfmiddlewaretoken": form.group(1), "message": "Hello"})
+
+    assert response.status_code == 302
+    assert Interest.objects.filter(from_cluster=viewer, to_cluster=other).exists()
+
+
+def test_kept_rows_follow_the_readers_language():
+    viewer, manager = _team("Viewer")
+    _team("Other")
+    client = _client(manager)
+    url = reverse("partners:matches", args=[viewer.pk])
+    assert "Express interest" in client.get(url).text
+
+    manager.language = "fr"
+    manager.save()
+    page = client.get(url).text
+
+    assert "Marquer son intérêt" in page
+    assert "Pourquoi cette correspondance" in page
+    assert "Express interest" not in page
+
+
+def test_an_interest_received_shows_at_once():
+    viewer, manager = _team("Viewer")
+    other, other_manager = _team("Other")
+    client = _client(manager)
+    url = reverse("partners:matches", args=[viewer.pk])
+    assert "Interest received</h2>" not in client.get(url).text
+
+    services.interest_express(profile=other.partner_profile, to_cluster_id=viewer.pk,
+                              user=other_manager)
+
+    assert "Interest received</h2>" in client.get(url).text
 
 
 def test_a_cluster_without_a_published_profile_sees_nothing(team):
