@@ -6,6 +6,7 @@ answers add (first contacts, facilitator, amounts)."""
 from decimal import Decimal
 
 from dateutil.relativedelta import relativedelta
+from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 from django.utils.translation import override
 from django_countries import countries as country_names
@@ -230,8 +231,9 @@ def draft_actions(*, strategy, playbook: dict, answers: dict, start_date, langua
         if needs_facilitator(answers):
             facilitator = _facilitators().get(answers.get("facilitator_kind"),
                                               _("a facilitator"))
-            add("engage_facilitator", _("Engage %(who)s for the first contacts") % {
-                "who": facilitator},
+            # capfirst: in German the title starts with the facilitator ("die regionale...").
+            add("engage_facilitator", capfirst(_("Engage %(who)s for the first contacts") % {
+                "who": facilitator}),
                 _("Agree with %(who)s on the introductions to the partner clusters and on "
                   "who does what.") % {"who": facilitator},
                 action_owner("intl", answers, governance), 1,

@@ -83,6 +83,20 @@ def test_first_contacts_with_the_owner_and_the_facilitator_asked_for():
     assert "B2B meetings" in contacts[0]["description"]
 
 
+@pytest.mark.parametrize(("language", "title"), [
+    ("en", "Engage the regional development agency for the first contacts"),
+    ("fr", "Faire appel à l'agence régionale de développement pour les premiers contacts"),
+    ("de", "Die regionale Wirtschaftsförderung für die ersten Kontakte gewinnen"),
+])
+def test_a_title_that_starts_with_the_facilitator_starts_with_a_capital(language, title):
+    actions = generation.draft_actions(
+        strategy=Strategy(phase="get_to_know", phase_triggers=[], recommendations=[]),
+        playbook=PLAYBOOK, start_date=START, language=language, markets=["FR"],
+        answers={"facilitator_needed": "facilitator_yes",
+                 "facilitator_kind": "facilitator_regional_agency"})
+    assert actions[0]["title"] == title
+
+
 def test_no_facilitator_when_none_is_asked_for():
     actions = _draft({"first_contact_by": "by_manager", "facilitator_needed": "facilitator_no"})
     assert not [a for a in actions if a["template_key"] == "engage_facilitator"]
