@@ -357,6 +357,8 @@ def audit(*, units: list[Units], fixed: list[Figure], candidates: list[Figure],
         for a, (_n, signature) in enumerate(found):
             for index in signature:
                 rows[index].add(a)
+        if not any(0 < n < min_group for n in sizes):
+            return suppressed  # nothing small to single out: no basis to build
         frozen = [frozenset(r) for r in rows]
         basis = row_space_basis(sorted(r) for r in frozen)
         try:
