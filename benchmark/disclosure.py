@@ -324,13 +324,6 @@ def disclosed_unions(sizes: list[int], rows: list[frozenset[int]], min_group: in
     return found
 
 
-def disclosed_union(sizes: list[int], rows: list[frozenset[int]],
-                    min_group: int) -> tuple[int, ...] | None:
-    """One union of 1 to min_group - 1 members in the row space, or None."""
-    unions = disclosed_unions(sizes, rows, min_group)
-    return unions[0] if unions else None
-
-
 # Disjoint disclosures handled per round of the audit: each gets one more suppression
 # before the next check, instead of one check per suppression.
 UNIONS_PER_ROUND = 25
