@@ -10,6 +10,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
 from clusterdiag.language import active_language
+from clusterdiag.pagecache import kept_page
 from diagnostic.access import get_diagnostic_for_user
 
 from . import results, selectors, services
@@ -22,6 +23,7 @@ RESULTS_RELATED = ("cluster", "score__method")
 
 
 @never_cache
+@kept_page
 def diagnostic_results(request, pk):
     header = selectors.results_header(pk=pk, user=request.user)
     if header is None:

@@ -336,11 +336,19 @@ CONTENT_SECURITY_POLICY = {
 }
 
 # --- Cache ------------------------------------------------------------------------------------
+# Whole pages of the journey served again while nothing was written (pagecache.py).
+PAGE_CACHE = env_bool("PAGE_CACHE", True)
 # In-process: rendered results survive a stopped Redis, and keys carry their own versions.
 CACHES = {
     "default": {
         "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
         "OPTIONS": {"MAX_ENTRIES": env_int("CACHE_MAX_ENTRIES", 500, minimum=10)},
+    },
+    # Whole journey pages, kept between two writes to the database (pagecache.py).
+    "pages": {
+        "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+        "LOCATION": "pages",
+        "OPTIONS": {"MAX_ENTRIES": env_int("PAGE_CACHE_MAX_ENTRIES", 300, minimum=10)},
     },
     # Sessions and their users (sessions.py): in this process unless SESSION_CACHE_URL.
     "sessions": {

@@ -12,6 +12,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
+from clusterdiag.pagecache import kept_page
+
 from . import services
 from .access import (
     get_cluster_for_user,
@@ -172,6 +174,7 @@ def _section_or_404(sections, section_key):
     return section
 
 
+@kept_page
 def diagnostic_step(request, pk, section_key):
     diagnostic = get_diagnostic_for_user(request.user, pk, write=request.method == "POST")
     sections = load_sections(diagnostic)
@@ -251,6 +254,7 @@ def _progress_json(diagnostic, sections, section) -> dict:
     }
 
 
+@kept_page
 def diagnostic_review(request, pk):
     diagnostic = get_diagnostic_for_user(request.user, pk)
     sections = load_sections(diagnostic)

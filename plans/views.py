@@ -13,6 +13,7 @@ from django.views.decorators.http import require_POST
 
 from benchmark.markets import WEIGHTS as MARKET_WEIGHTS
 from clusterdiag.language import active_language
+from clusterdiag.pagecache import kept_page
 from diagnostic.access import get_diagnostic_for_user, is_team_member
 
 from . import services
@@ -68,6 +69,7 @@ def _saved(form, save) -> bool:
 
 # --- The strategy -------------------------------------------------------------------------
 
+@kept_page
 def strategy(request, pk):
     diagnostic = get_diagnostic_for_user(request.user, pk)
     if not diagnostic.is_locked:
@@ -150,6 +152,7 @@ def plan_create(request, pk):
 
 # --- The plan -----------------------------------------------------------------------------------
 
+@kept_page
 def plan_detail(request, pk):
     plan = localize_plan(get_plan_for_user(request.user, pk))
     actions = plan_actions(plan)
@@ -261,6 +264,7 @@ def action_move(request, pk, action_pk):
     return redirect(f"{action.plan.get_absolute_url()}#action-{action.pk}")
 
 
+@kept_page
 def plan_agenda(request, pk):
     plan = localize_plan(get_plan_for_user(request.user, pk))
     actions = plan_actions(plan)
@@ -270,6 +274,7 @@ def plan_agenda(request, pk):
         "summary": timeline_summary(plan, actions)})
 
 
+@kept_page
 def plan_history(request, pk):
     plan = get_plan_for_user(request.user, pk)
     return render(request, "plans/history.html", {

@@ -51,6 +51,7 @@ def _fast_and_isolated(settings, request):
     cache.clear()
     caches["sessions"].clear()
     caches["ratelimit"].clear()
+    caches["pages"].clear()
     sessioncache.reset()
     breaker.reset()
     yield
