@@ -28,6 +28,7 @@ import tempfile
 import threading
 import time
 import urllib.request
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 # Run as a file (python bench/load/run.py): bench/, where the scripts' shared module is,
@@ -185,10 +186,15 @@ class Stack:
         subprocess.run(["psql", "-h", "127.0.0.1", "-p", str(PG_PORT), "-U", "postgres", "-qc",
                         "CREATE DATABASE clusterdiag_load"], check=True)
         self.redis_start()
-        say("Migrating, collecting static files, seeding")
-        self.django("manage.py", "migrate", "-v0")
-        collectstatic(self.env)
-        seed = self.django(__file__, "seed", str(max(USERS, FAULT_USERS)), capture=True).stdout
+        say("Migrating and seeding, collecting static files meanwhile")
+        # Two cores, two single-threaded jobs: the static files (hashed and compressed, no
+        # database) are collected while the database is migrated and seeded.
+        with ThreadPoolExecutor(max_workers=1) as pool:
+            collected = pool.submit(collectstatic, self.env)
+            self.django("manage.py", "migrate", "-v0")
+            seed = self.django(__file__, "seed", str(max(USERS, FAULT_USERS)),
+                               capture=True).stdout
+            collected.result()  # its failure fails the drill here
         (self.tmp / "seed.json").write_text(seed.strip().splitlines()[-1])
         say(f"Serving with gunicorn on 127.0.0.1:{WEB_PORT} and a Celery worker")
         log = open(self.tmp / "services.log", "w")  # noqa: SIM115 - closed in stop()
