@@ -140,10 +140,13 @@ class Stack:
 
     # --- services -------------------------------------------------------------------------
     def pg_start(self):
-        subprocess.run(_as_postgres([
+        started = subprocess.run(_as_postgres([
             _pg_bin("pg_ctl"), "-D", str(self.pgdata), "-l", str(self.tmp / "pg.log"), "-w",
             "-o", f"-p {PG_PORT} -k {self.tmp} -c listen_addresses=127.0.0.1", "start"]),
-            check=True, stdout=subprocess.DEVNULL)
+            stdout=subprocess.DEVNULL)
+        if started.returncode != 0:  # its log goes with the temporary folder: show it now
+            log = (self.tmp / "pg.log").read_text(errors="replace")[-2000:]
+            raise SystemExit(f"the drill's PostgreSQL did not start:\n{log}")
 
     def pg_restart(self):
         subprocess.run(_as_postgres([_pg_bin("pg_ctl"), "-D", str(self.pgdata), "-m", "fast",
