@@ -5,7 +5,7 @@
                         PostgreSQL restarts; then a Celery worker killed while rendering
     bench/run drills    both, one after the other, on one stack (as CI runs them)
 
-It starts its own throwaway PostgreSQL (initdb in a temporary directory, port 55432), its
+It starts its own throwaway PostgreSQL (initdb in a temporary directory, port 15432), its
 own Redis (port 6391), gunicorn (3 workers, port 8711) and a Celery worker with beat,
 seeds the users, runs locust (bench/load/journey.py) headless and checks the outcome.
 Nothing shared is stopped: the services the drills stop and hang are their own, and all
@@ -48,7 +48,10 @@ from common import (
     stop,
 )
 
-PG_PORT, REDIS_PORT, WEB_PORT = 55432, 6391, 8711
+# Below 32768: a port of the kernel's ephemeral range (32768-60999) can be held by any
+# outgoing connection at that moment, and PostgreSQL then fails to bind (seen while
+# the suite ran beside the drill: "could not bind IPv4 address: Address already in use").
+PG_PORT, REDIS_PORT, WEB_PORT = 15432, 6391, 8711
 USERS = int(os.environ.get("LOAD_USERS", "20"))
 # 20 users saturate 3 gunicorn workers on 2 cores (p98 about 3.5 s with no fault at all):
 # the 3-second bound of the fault drills would measure the saturation, not the fault.
