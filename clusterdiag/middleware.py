@@ -4,10 +4,58 @@ import csp.constants
 import csp.middleware
 import csp.utils
 from django.conf import settings
+from django.conf.urls.i18n import is_language_prefix_patterns_used
 from django.contrib import messages
+from django.contrib.auth import SESSION_KEY
+from django.contrib.messages import middleware as messages_middleware
+from django.contrib.messages.storage import default_storage
+from django.middleware import locale
 from django.shortcuts import render
 from django.utils import translation
+from django.utils.cache import patch_vary_headers
+from django.utils.functional import SimpleLazyObject, empty
 from django.utils.translation import gettext as _
+
+
+class LocaleMiddleware(locale.LocaleMiddleware):
+    """Django's LocaleMiddleware, without its look for a language in the URL path when no
+    URL has a language prefix (ours have none: i18n_patterns is not used).
+
+    Django looks at the path twice per request even then, and tries a path such as /ping
+    as a language code each time (a failed lookup is not cached), only to ignore the
+    answer. Where the prefixes are used, Django's own code runs."""
+
+    def process_request(self, request):
+        if is_language_prefix_patterns_used(getattr(request, "urlconf",
+                                                    settings.ROOT_URLCONF))[0]:
+            return super().process_request(request)
+        translation.activate(translation.get_language_from_request(request))
+        request.LANGUAGE_CODE = translation.get_language()
+        return None
+
+    def process_response(self, request, response):
+        if is_language_prefix_patterns_used(getattr(request, "urlconf",
+                                                    settings.ROOT_URLCONF))[0]:
+            return super().process_response(request, response)
+        patch_vary_headers(response, ("Accept-Language",))
+        response.headers.setdefault("Content-Language", translation.get_language())
+        return response
+
+
+class MessageMiddleware(messages_middleware.MessageMiddleware):
+    """Django's MessageMiddleware, with the message storage built when a message is first
+    added or read. Most responses (/ping, an autosave, the API) never touch it, and building
+    it (a cookie signer, a session store) was a fixed cost of every request. A storage never
+    built holds nothing to save."""
+
+    def process_request(self, request):
+        request._messages = SimpleLazyObject(lambda: default_storage(request))
+
+    def process_response(self, request, response):
+        storage = getattr(request, "_messages", None)
+        if type(storage) is SimpleLazyObject and storage._wrapped is empty:
+            return response
+        return super().process_response(request, response)
 
 
 class UserLanguageMiddleware:
@@ -21,7 +69,11 @@ class UserLanguageMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
-        user = getattr(request, "user", None)
+        # Without a user id in the session the user is anonymous: the lazy request.user is
+        # then left for the views that read it (a /ping, the login page) to build.
+        session = getattr(request, "session", None)
+        user = (getattr(request, "user", None)
+                if session is None or SESSION_KEY in session else None)
         language = user.language if user is not None and user.is_authenticated else ""
         if language:
             translation.activate(language)

@@ -83,12 +83,14 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "clusterdiag.middleware.CSPMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
-    "django.middleware.locale.LocaleMiddleware",
+    # Django's, without a look for a language in URL paths, which have none (middleware.py).
+    "clusterdiag.middleware.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "clusterdiag.middleware.UserLanguageMiddleware",
-    "django.contrib.messages.middleware.MessageMiddleware",
+    # Django's, with the storage built on first use (middleware.py).
+    "clusterdiag.middleware.MessageMiddleware",
     # After the language and the messages: it answers a bad body with a message.
     "clusterdiag.middleware.RejectUndecodableBodyMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",

@@ -12,7 +12,7 @@ from . import services
 from .answers import is_answered, rows_to_stored, to_initial, to_stored
 from .conditions import all_questions, shown_keys
 from .forms import ClusterProfileForm, SectionForm, build_rows_formset, question_field_name
-from .models import Diagnostic, Option, Question, Section
+from .models import Answer, Diagnostic, Option, Question, Section
 
 # The questionnaire of each version as this process last loaded it. Loading it (three
 # queries and some 150 objects with their texts) was the largest part of a step, an
@@ -42,7 +42,9 @@ def load_sections(diagnostic: Diagnostic) -> list[Section]:
 
 
 def answer_values(diagnostic: Diagnostic) -> dict[int, object]:
-    return dict(diagnostic.answers.values_list("question_id", "value"))
+    # Unordered: Answer's default ordering joins four tables for a dict that needs none.
+    return dict(Answer.objects.filter(diagnostic=diagnostic.pk).order_by()
+                .values_list("question_id", "value"))
 
 
 def values_by_key(questions, values: dict[int, object]) -> dict[str, object]:
@@ -56,9 +58,15 @@ def shown_questions(sections: list[Section], values: dict[int, object]) -> set[s
 
 
 class Step:
+    """The forms of a section. With `only` (question keys, or profile field names), the
+    step stores those answers and no other; a section of questions then builds and checks
+    only their fields (its fields are independent: SectionForm checks nothing across them),
+    which is what makes the autosave, posted while the user types, cheap."""
+
     def __init__(self, *, diagnostic: Diagnostic, section: Section, values: dict[int, object],
-                 data=None, read_only=False, sections: list[Section] | None = None):
-        self.diagnostic, self.section, self.data = diagnostic, section, data
+                 data=None, read_only=False, sections: list[Section] | None = None,
+                 only: set[str] | None = None):
+        self.diagnostic, self.section, self.data, self.only = diagnostic, section, data, only
         self.questions = list(section.questions.all())
         self.values = values
         self.all_questions = all_questions(sections) if sections else self.questions
@@ -68,11 +76,12 @@ class Step:
         if section.kind == Section.Kind.PROFILE:
             self.form = ClusterProfileForm(data=data, instance=diagnostic.cluster)
         else:
-            initial = {question_field_name(q): to_initial(q, values.get(q.id))
-                       for q in self.questions}
-            self.form = SectionForm(data=data, initial=initial, questions=self.questions)
+            fields = (self.questions if only is None
+                      else [q for q in self.questions if q.key in only])
+            initial = {question_field_name(q): to_initial(q, values.get(q.id)) for q in fields}
+            self.form = SectionForm(data=data, initial=initial, questions=fields)
             language = active_language()
-            for q in self.questions:
+            for q in fields:
                 if q.kind == Question.Kind.ROWS:
                     self.rows_formsets[q.key] = build_rows_formset(
                         q, data=data, initial=values.get(q.id) or [], language=language)
@@ -128,9 +137,11 @@ class Step:
                 errors[formset.prefix] = messages
         return errors
 
-    def save(self, *, user, only: set[str] | None = None) -> int:
+    def save(self, *, user) -> int:
         """Store every valid answer of the step (or of the questions named in `only`);
-        invalid ones stay in the form with their message. Returns how many were stored."""
+        invalid ones stay in the form with their message. Returns how many were stored.
+        self.values are the answers after the save."""
+        only = self.only
         self.form.is_valid()
         if self.section.kind == Section.Kind.PROFILE:
             return self._save_profile(only)

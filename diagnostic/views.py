@@ -219,28 +219,39 @@ def diagnostic_step(request, pk, section_key):
 @require_POST
 def diagnostic_autosave(request, pk, section_key):
     """Background save while the user types: stores the questions named in _questions and
-    answers with what was stored and the messages of what was not."""
+    answers with what was stored and the messages of what was not. It runs every second or
+    so while someone types: only the fields named are built, and the progress is counted
+    from the answers the save leaves, not read again."""
     diagnostic = get_diagnostic_for_user(request.user, pk, write=True)
     sections = load_sections(diagnostic)
     section = _section_or_404(sections, section_key)
     if diagnostic.is_locked:
-        return JsonResponse({"error": _("This diagnostic was submitted and can no longer "
-                                        "change.")}, status=409)
-    step = Step(diagnostic=diagnostic, section=section, values=answer_values(diagnostic),
-                sections=sections, data=request.POST)
+        return _locked_json()
     only = {key for key in request.POST.getlist("_questions") if key}
-    saved = step.save(user=request.user, only=only) if only else 0
+    step = Step(diagnostic=diagnostic, section=section, values=answer_values(diagnostic),
+                sections=sections, data=request.POST, only=only)
+    try:
+        saved = step.save(user=request.user) if only else 0
+    except services.DiagnosticLocked:  # submitted by a colleague since it was read above
+        return _locked_json()
     errors = {name: msgs for name, msgs in step.errors_by_field().items()
               if name.removeprefix("q_") in only or name in only or name == "__all__"}
     return JsonResponse({"saved": saved, "errors": errors,
                          "saved_at": timezone.localtime().strftime("%H:%M:%S"),
-                         "progress": _progress_json(diagnostic, sections, section)})
+                         "progress": _progress_json(diagnostic, sections, section,
+                                                    step.values, step.shown)})
 
 
-def _progress_json(diagnostic, sections, section) -> dict:
+def _locked_json() -> JsonResponse:
+    return JsonResponse({"error": _("This diagnostic was submitted and can no longer "
+                                    "change.")}, status=409)
+
+
+def _progress_json(diagnostic, sections, section, values, shown) -> dict:
     """The section counter and the overall progress after a background save, worded as the
-    page words them, so that both follow autosave."""
-    progress = sections_progress(sections, answer_values(diagnostic), diagnostic.cluster)
+    page words them and counted as it counts them (the questions shown), so that both
+    follow autosave."""
+    progress = sections_progress(sections, values, diagnostic.cluster, shown)
     current = next(p for p in progress if p.section.key == section.key)
     done = sum(p.is_complete for p in progress)
     return {
