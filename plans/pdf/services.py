@@ -14,7 +14,7 @@ from pathlib import Path
 
 from django.conf import settings
 from django.core.files.base import ContentFile
-from django.db import transaction
+from django.db import InterfaceError, OperationalError, transaction
 from django.utils import timezone
 
 from clusterdiag import storage
@@ -25,6 +25,8 @@ from ..models import ActionPlan, PdfJob
 from . import render
 
 logger = logging.getLogger(__name__)
+# The database went away under a render: worth the task's retry, not a failed job.
+DATABASE_GONE = (OperationalError, InterfaceError)
 Status = PdfJob.Status
 
 
@@ -150,6 +152,10 @@ def pdf_job_run(*, job_id: int, task_id: str) -> str:
         rendered = render.plan_pdf(plan_id=job.plan_id, language=job.language)
     except ActionPlan.DoesNotExist:
         return "skipped"
+    except DATABASE_GONE:
+        # Not the plan's fault (PostgreSQL restarting, say): the task is sent again
+        # (tasks.py) instead of the job waiting for the sweeper's running timeout.
+        raise
     except Exception as exc:  # a bug or bad data: record it rather than retry for ever
         logger.exception("PDF job %s failed", job_id)
         _finish(job=job, rendered=None, error=f"{exc.__class__.__name__}: {exc}")

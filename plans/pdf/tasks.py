@@ -1,7 +1,8 @@
 """Celery tasks of the PDF: thin, they take ids and call services.
 
 acks_late + reject_on_worker_lost: a worker killed while rendering hands the message back
-to the broker, and the same task (same id) takes its job over when delivered again."""
+to the broker, and the same task (same id) takes its job over when delivered again; a
+retry (the database went away) keeps the id too."""
 
 from celery import shared_task
 from celery.signals import worker_process_init, worker_process_shutdown, worker_ready
@@ -11,6 +12,10 @@ from . import charts, services
 
 
 @shared_task(bind=True, acks_late=True, reject_on_worker_lost=True,
+             # A render that lost its database (a restart) is sent again within seconds;
+             # the sweeper would only take it back after PDF_RUNNING_TIMEOUT_SECONDS.
+             autoretry_for=services.DATABASE_GONE, retry_backoff=2, retry_backoff_max=30,
+             max_retries=8,
              soft_time_limit=settings.PDF_TIME_LIMIT_SECONDS,
              time_limit=settings.PDF_TIME_LIMIT_SECONDS + 30)
 def render_plan_pdf(self, *, job_id: int) -> str:

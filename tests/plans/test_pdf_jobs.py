@@ -12,6 +12,7 @@ from pathlib import Path
 
 import pytest
 from django.conf import settings as django_settings
+from django.db import OperationalError
 from django.db.models import F
 from django.urls import reverse
 from django.utils import timezone
@@ -219,6 +220,27 @@ def test_a_render_error_marks_the_job_failed_and_a_new_request_retries(
     with django_capture_on_commit_callbacks(execute=True):
         client.post(reverse("plans:pdf_request", args=[plan.pk]))
     assert PdfJob.objects.get().status == Status.DONE
+
+
+@pytest.mark.django_db
+def test_a_render_that_loses_the_database_is_sent_again_not_failed(queued_job, monkeypatch):
+    """PostgreSQL restarting under a render: the job is done by the task's retry, not left
+    "running" until the sweeper's timeout, nor marked failed."""
+    real, calls = services.render.plan_pdf, []
+
+    def database_gone_once(**kwargs):
+        calls.append(kwargs)
+        if len(calls) == 1:
+            raise OperationalError("server closed the connection unexpectedly")
+        return real(**kwargs)
+
+    monkeypatch.setattr(services.render, "plan_pdf", database_gone_once)
+
+    # throw=False: as a worker does, the retry is not raised to the caller.
+    tasks.render_plan_pdf.apply(kwargs={"job_id": queued_job.pk}, task_id="once", throw=False)
+
+    job = PdfJob.objects.get()
+    assert (job.status, job.attempts, len(calls)) == (Status.DONE, 2, 2)
 
 
 @pytest.mark.django_db
