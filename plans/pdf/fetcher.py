@@ -32,7 +32,10 @@ def chart_url(key: str) -> str:
 
 
 def chart_image(url: str) -> bytes:
-    """The exported chart behind one of our chart addresses, or RefusedURL."""
+    """The exported chart behind one of our chart addresses, or RefusedURL. charts.py
+    keeps the last KEPT images: one pushed out between the HTML and its render (only
+    if dozens of other figures were exported meanwhile) is left out: WeasyPrint prints
+    its alt text, which says the figures are in the table below."""
     key = url[len(CHARTS_BASE):].removesuffix(f".{charts.FORMAT}")
     image = charts.exported_image(key) if url.startswith(CHARTS_BASE) else None
     if image is None:
