@@ -118,6 +118,7 @@ def _reportlab_render(plan_id: int) -> int:
     from reportlab.lib.styles import getSampleStyleSheet
     from reportlab.platypus import Image, PageBreak, Paragraph, SimpleDocTemplate, Table
 
+    from plans.pdf import fetcher
     from plans.pdf.content import pdf_context, plan_for_pdf
 
     context = pdf_context(plan_for_pdf(plan_id))
@@ -137,12 +138,10 @@ def _reportlab_render(plan_id: int) -> int:
              for i, a in enumerate(context["actions"], start=1)]
     story.append(Table(rows, repeatRows=1, style=[("GRID", (0, 0), (-1, -1), 0.5,
                                                    colors.grey)]))
-    for uri in context["images"].values():
-        if uri:
-            import base64
-
-            png = io.BytesIO(base64.b64decode(uri.split(",", 1)[1]))
-            story.append(Image(png, width=480, height=280))
+    for url in context["images"].values():
+        if url:
+            image = io.BytesIO(fetcher.chart_image(url))
+            story.append(Image(image, width=480, height=280))
     out = io.BytesIO()
     document = SimpleDocTemplate(out, pagesize=landscape(A4))
     document.build(story)

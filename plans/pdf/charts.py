@@ -7,7 +7,6 @@ for all the charts of the document. Any failure leaves the chart out: the PDF al
 the same figures in a table, so a missing browser costs a picture, never the document."""
 
 import asyncio
-import base64
 import hashlib
 import json
 import logging
@@ -106,21 +105,27 @@ _exported: OrderedDict[str, bytes] = OrderedDict()
 KEPT = 48
 
 
-def export_images(figures: list[tuple[dict, int, int]]) -> list[bytes | None]:
-    """The image's bytes for each (figure, width, height), None where the export failed."""
+def export_images(figures: list[tuple[dict, int, int]]) -> list[str | None]:
+    """The key of each (figure, width, height)'s image, kept in this process for the
+    render that asked (exported_image), or None where the export failed."""
     keys = [_key(*figure) for figure in figures]
     missing = [(key, figure) for key, figure in zip(keys, figures, strict=True)
                if key not in _exported]
     for (key, _figure), image in zip(missing, _export([f for _k, f in missing]), strict=True):
         if image is not None:
             _exported[key] = image
-    found = [_exported.get(key) for key in keys]
+    found = [key if key in _exported else None for key in keys]
     for key in keys:
         if key in _exported:
             _exported.move_to_end(key)
     while len(_exported) > KEPT:
         _exported.popitem(last=False)
     return found
+
+
+def exported_image(key: str) -> bytes | None:
+    """An image exported in this process (the document's fetcher asks for it by key)."""
+    return _exported.get(key)
 
 
 def _export(figures: list[tuple[dict, int, int]]) -> list[bytes | None]:
@@ -138,10 +143,6 @@ def _export(figures: list[tuple[dict, int, int]]) -> list[bytes | None]:
             stop_warm_browser()
             start_warm_browser()
         return [None] * len(figures)
-
-
-def data_uri(image: bytes | None) -> str:
-    return f"data:{MEDIA_TYPE};base64," + base64.b64encode(image).decode() if image else ""
 
 
 def start_warm_browser() -> None:

@@ -14,7 +14,7 @@ from ..display import (
     strategy_view,
 )
 from ..models import ActionPlan
-from . import charts
+from . import charts, fetcher
 
 # Chart sizes in CSS pixels at the PDF's 96 dpi: the width of an A4 page between margins.
 WIDTH = 680
@@ -52,7 +52,10 @@ def pdf_context(plan: ActionPlan, *, with_images: bool = True) -> dict:
     names = list(figures)
     exported = charts.export_images([figures[n] for n in names]) if with_images \
         else [None] * len(names)
-    images = {name: charts.data_uri(image) for name, image in zip(names, exported, strict=True)}
+    # Addresses the document's fetcher serves from memory, not data: URIs: WeasyPrint's
+    # pure-Python HTML parser read each chart's base64 character by character (issue 16).
+    images = {name: fetcher.chart_url(key) if key else ""
+              for name, key in zip(names, exported, strict=True)}
     for view in results["views"] if results else []:
         view["image"] = images.get(f"view_{view['key']}")
     comparisons = [c for c in results["comparisons"] if any(r.chosen for r in c.rows)] \

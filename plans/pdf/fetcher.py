@@ -1,6 +1,7 @@
-"""What WeasyPrint may read while it renders a plan: the app's own static files and data:
-URIs, nothing else. A plan holds text its team typed; even if some of it ever reached the
-HTML unescaped, no address in it could make the renderer open a file or the network."""
+"""What WeasyPrint may read while it renders a plan: the app's own static files, the charts
+exported for it (kept in memory by charts.py) and data: URIs, nothing else. A plan holds
+text its team typed; even if some of it ever reached the HTML unescaped, no address in it
+could make the renderer open a file or the network."""
 
 import posixpath
 from pathlib import Path
@@ -9,9 +10,14 @@ from django.conf import settings
 from django.contrib.staticfiles import finders
 from weasyprint.urls import URLFetcher, URLFetcherResponse
 
+from . import charts
+
 # The document's base URL. ".invalid" is reserved (RFC 2606): it never resolves, and the
 # fetcher below maps it to files found by the static finders, never to the network.
-STATIC_BASE = "https://clusterdiag.invalid" + settings.STATIC_URL
+ORIGIN = "https://clusterdiag.invalid"
+STATIC_BASE = ORIGIN + settings.STATIC_URL
+# A chart's address: the key of an image exported in this process (charts.export_images).
+CHARTS_BASE = ORIGIN + "/pdf-charts/"
 
 CONTENT_TYPES = {".css": "text/css", ".png": "image/png", ".svg": "image/svg+xml",
                  ".woff2": "font/woff2", ".woff": "font/woff", ".ttf": "font/ttf"}
@@ -19,6 +25,22 @@ CONTENT_TYPES = {".css": "text/css", ".png": "image/png", ".svg": "image/svg+xml
 
 class RefusedURL(ValueError):
     """WeasyPrint logs it and leaves the resource out."""
+
+
+def chart_url(key: str) -> str:
+    return f"{CHARTS_BASE}{key}.{charts.FORMAT}"
+
+
+def chart_image(url: str) -> bytes:
+    """The exported chart behind one of our chart addresses, or RefusedURL. charts.py
+    keeps the last KEPT images: one pushed out between the HTML and its render (only
+    if dozens of other figures were exported meanwhile) is left out: WeasyPrint prints
+    its alt text, which says the figures are in the table below."""
+    key = url[len(CHARTS_BASE):].removesuffix(f".{charts.FORMAT}")
+    image = charts.exported_image(key) if url.startswith(CHARTS_BASE) else None
+    if image is None:
+        raise RefusedURL(f"not fetched (no such chart): {url[:200]}")
+    return image
 
 
 def static_path(url: str) -> Path:
@@ -45,6 +67,8 @@ class AppOnlyFetcher(URLFetcher):
     def fetch(self, url, headers=None):
         if url.startswith("data:"):
             return super().fetch(url, headers)
+        if url.startswith(CHARTS_BASE):
+            return URLFetcherResponse(url, chart_image(url), {"Content-Type": charts.MEDIA_TYPE})
         path = static_path(url)
         return URLFetcherResponse(url, path.read_bytes(),
                                   {"Content-Type": CONTENT_TYPES[path.suffix.lower()]})

@@ -1,6 +1,7 @@
 """Helpers shared by the PDF tests (and bench/pdf.py)."""
 
 import datetime
+import re
 import shutil
 import subprocess
 
@@ -40,6 +41,23 @@ def pdf_images(content: bytes) -> list[str]:
     out = subprocess.run(command, input=content, capture_output=True, check=True,  # noqa: S603
                          timeout=60).stdout.decode()
     return [line for line in out.splitlines()[2:] if line.split()[2] == "image"]
+
+
+def pdf_page_texts(content: bytes) -> list[str]:
+    """Each page's text (pdftotext ends every page with a form feed)."""
+    command = [_tool("pdftotext"), "-enc", "UTF-8", "-", "-"]
+    out = subprocess.run(command, input=content, capture_output=True, check=True,  # noqa: S603
+                         timeout=60).stdout.decode()
+    return [" ".join(page.split()) for page in out.split("\f")[:-1]]
+
+
+def pdf_page_sizes(content: bytes) -> list[str]:
+    """Each page's size in points, as pdfinfo prints it ("595.276 x 841.89 pts (A4)")."""
+    command = [_tool("pdfinfo"), "-f", "1", "-l", "9999", "-"]
+    out = subprocess.run(command, input=content, capture_output=True, check=True,  # noqa: S603
+                         timeout=60).stdout.decode()
+    return [line.split(":", 1)[1].strip() for line in out.splitlines()
+            if re.match(r"Page +\d+ size:", line)]
 
 
 def pdf_pages(content: bytes) -> int:
