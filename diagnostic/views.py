@@ -187,7 +187,12 @@ def diagnostic_step(request, pk, section_key):
     step = Step(diagnostic=diagnostic, section=section, values=values, sections=sections,
                 data=request.POST if request.method == "POST" else None, read_only=not can_edit)
     if request.method == "POST":
-        step.save(user=request.user)
+        try:
+            step.save(user=request.user)
+        except services.DiagnosticLocked:  # submitted by a colleague since it was read above
+            messages.error(request, _("This diagnostic was submitted and can no longer "
+                                      "change."))
+            return redirect("diagnostic:diagnostic_review", pk)
         if not step.has_errors:
             if step.newly_shown_unanswered() and request.POST.get("_action") != "later" \
                     and not request.POST.get("_shown_live"):

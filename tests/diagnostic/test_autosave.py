@@ -108,3 +108,26 @@ def test_a_submission_after_the_access_check_is_a_conflict_not_an_error(client, 
     assert response.status_code == 409
     assert "submitted" in response.json()["error"]
     assert not Answer.objects.filter(diagnostic=team.diagnostic).exists()
+
+
+def test_a_step_saved_after_a_colleague_submitted_goes_to_the_review_not_an_error(
+        client, team, monkeypatch):
+    """The same race on the step's own save button: a message and the review, no 500."""
+    client.force_login(team.member)
+    read = views.get_diagnostic_for_user
+
+    def read_then_submitted_elsewhere(*args, **kwargs):
+        diagnostic = read(*args, **kwargs)
+        Diagnostic.objects.filter(pk=diagnostic.pk).update(status="submitted")
+        return diagnostic
+
+    monkeypatch.setattr(views, "get_diagnostic_for_user", read_then_submitted_elsewhere)
+
+    response = client.post(
+        reverse("diagnostic:diagnostic_step", args=[team.diagnostic.pk, "motives"]),
+        {"q_main_objectives": "Too late", "_action": "next"}, follow=True)
+
+    assert response.redirect_chain[0][0] == reverse("diagnostic:diagnostic_review",
+                                                    args=[team.diagnostic.pk])
+    assert "can no longer change" in response.content.decode()
+    assert not Answer.objects.filter(diagnostic=team.diagnostic).exists()
