@@ -88,11 +88,8 @@ def test_progress_counts_the_answers_the_save_left(client, team):
     assert body["progress"]["section_percent"] == current.percent
 
 
-def test_a_submission_after_the_access_check_is_a_conflict_not_an_error(client, team,
-                                                                        monkeypatch):
-    """A colleague submits between the moment the run is read and the save: the save
-    finds the run locked, stores nothing and answers 409 like a save of a submitted run."""
-    client.force_login(team.member)
+def _submitted_after_the_access_check(monkeypatch) -> None:
+    """A colleague submits the run between the moment the view reads it and its save."""
     read = views.get_diagnostic_for_user
 
     def read_then_submitted_elsewhere(*args, **kwargs):
@@ -101,6 +98,14 @@ def test_a_submission_after_the_access_check_is_a_conflict_not_an_error(client, 
         return diagnostic
 
     monkeypatch.setattr(views, "get_diagnostic_for_user", read_then_submitted_elsewhere)
+
+
+def test_a_submission_after_the_access_check_is_a_conflict_not_an_error(client, team,
+                                                                        monkeypatch):
+    """A colleague submits between the moment the run is read and the save: the save
+    finds the run locked, stores nothing and answers 409 like a save of a submitted run."""
+    client.force_login(team.member)
+    _submitted_after_the_access_check(monkeypatch)
 
     response = client.post(_url(team.diagnostic), {"_questions": "main_objectives",
                                                    "q_main_objectives": "Too late"})
@@ -114,14 +119,7 @@ def test_a_step_saved_after_a_colleague_submitted_goes_to_the_review_not_an_erro
         client, team, monkeypatch):
     """The same race on the step's own save button: a message and the review, no 500."""
     client.force_login(team.member)
-    read = views.get_diagnostic_for_user
-
-    def read_then_submitted_elsewhere(*args, **kwargs):
-        diagnostic = read(*args, **kwargs)
-        Diagnostic.objects.filter(pk=diagnostic.pk).update(status="submitted")
-        return diagnostic
-
-    monkeypatch.setattr(views, "get_diagnostic_for_user", read_then_submitted_elsewhere)
+    _submitted_after_the_access_check(monkeypatch)
 
     response = client.post(
         reverse("diagnostic:diagnostic_step", args=[team.diagnostic.pk, "motives"]),
