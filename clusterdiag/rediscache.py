@@ -24,6 +24,18 @@ class _RedisClient(RedisCacheClient):
         return clients[id(pool)]
 
 
+# A value, a pointer, and the value the pointer names: a session's copy, its user's id and
+# the user's copy (sessioncache.get_followed). One round trip instead of two on every
+# logged-in request; Redis runs a script alone, so the three reads see one state. The
+# followed key is built here from its prefix, so this needs one Redis, not a cluster.
+_FOLLOW = """
+local value = redis.call('GET', KEYS[1])
+local pointer = redis.call('GET', KEYS[2])
+if not value or not pointer then return {value, pointer, false} end
+return {value, pointer, redis.call('GET', ARGV[1] .. pointer)}
+"""
+
+
 class RedisCache(DjangoRedisCache):
     """The sessions cache: its callers (sessioncache.py) read the database on Unavailable."""
 
@@ -75,6 +87,19 @@ class RedisCache(DjangoRedisCache):
 
     def clear(self):
         return self._guarded(super().clear)
+
+    def get_followed(self, key, pointer, prefix):
+        """`key`'s value, `pointer`'s (an integer, stored as is) and the value of `prefix`
+        followed by it; None for each one missing."""
+        client = self._cache.get_client(key)
+        scripts = self.__dict__.setdefault("_scripts", {})
+        if id(client) not in scripts:
+            scripts[id(client)] = client.register_script(_FOLLOW)
+        raw = self._guarded(scripts[id(client)], keys=[self.make_and_validate_key(key),
+                                                       self.make_and_validate_key(pointer)],
+                            args=[self.make_and_validate_key(prefix)])
+        return tuple(None if value is None else self._cache._serializer.loads(value)
+                     for value in raw)
 
 
 class RateLimitCache(RedisCache):

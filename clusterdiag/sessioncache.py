@@ -15,10 +15,15 @@ by default and nothing is copied (a copy per process would outlive a log-out mad
 another process).
 """
 
+import threading
+
 from django.conf import settings
 from django.core.cache import caches
 
 _stale: set[str] = set()  # keys changed while the cache was unreachable
+# What a session's read brought along (its user's copy), for this thread's current request
+# only: the next read of a session replaces it, and it is taken once (hand_over, take).
+_brought = threading.local()
 
 
 def cache():
@@ -47,34 +52,72 @@ def get(key: str):
         return None
 
 
-def fill(key: str, value, seconds: int) -> None:
-    """Keep a copy of what was just read from the database (nothing changed)."""
-    if seconds <= 0 or not _usable():
+def get_followed(key: str, pointer: str, prefix: str) -> tuple:
+    """The copy at `key`, the value at `pointer` and the copy at `prefix` + that value: a
+    session, its user's id and its user, in one round trip where the cache can
+    (rediscache.RedisCache.get_followed). None for each one missing, and all three None
+    when the cache is unreachable."""
+    if not _usable():
+        return None, None, None
+    try:
+        follow = getattr(cache(), "get_followed", None)
+        if follow is not None:
+            return follow(key, pointer, prefix)
+        value, target = cache().get(key), cache().get(pointer)
+        return value, target, None if target is None else cache().get(f"{prefix}{target}")
+    except Exception:
+        return None, None, None
+
+
+def hand_over(key: str | None = None, value=None) -> None:
+    """Leave `value`, the copy of `key` just read along with a session, for take()."""
+    _brought.item = (key, value)
+
+
+def take(key: str):
+    """The copy of `key` that this request's session read brought along, once; else None."""
+    item = getattr(_brought, "item", None)
+    _brought.item = None
+    return item[1] if item is not None and item[0] == key else None
+
+
+def fill(copies: dict, seconds: int) -> None:
+    """Keep copies of what was just read from the database (nothing changed); a None is
+    nothing to keep."""
+    copies = {key: value for key, value in copies.items() if value is not None}
+    if seconds <= 0 or not copies or not _usable():
         return
     try:
-        cache().set(key, value, seconds)
+        cache().set_many(copies, seconds)
     except Exception:
         return
 
 
-def changed(key: str, value=None, seconds: int = 0) -> None:
-    """The record of `key` changed: replace the copy by `value` (delete it when None). When
-    that fails, the stale copy is deleted as soon as the cache answers again."""
+def changed(copies: dict, seconds: int = 0) -> None:
+    """The records behind these keys changed: replace each copy by its new value (delete it
+    when the value is None). When that fails, the stale copies are deleted as soon as the
+    cache answers again."""
     if not settings.SESSION_CACHE_SECONDS:
         return
-    if _usable():
-        try:
-            if value is None or seconds <= 0:
-                cache().delete(key)
-            else:
-                cache().set(key, value, seconds)
-            return
-        except Exception:  # unreachable: delete the stale copy later
-            _stale.add(key)
-            return
-    _stale.add(key)
+    gone = [key for key, value in copies.items() if value is None or seconds <= 0]
+    kept = {key: value for key, value in copies.items() if key not in gone}
+    if _usable() and _write(gone, kept, seconds):
+        return
+    _stale.update(copies)  # unreachable: delete the stale copies later
+
+
+def _write(gone: list, kept: dict, seconds: int) -> bool:
+    try:
+        if gone:
+            cache().delete_many(gone)
+        if kept:
+            cache().set_many(kept, seconds)
+    except Exception:
+        return False
+    return True
 
 
 def reset() -> None:
     """Forget the state of this process (tests)."""
     _stale.clear()
+    hand_over()

@@ -9,11 +9,24 @@ has no copy or does not answer. SESSION_CACHE_SECONDS=0 reads the database every
 """
 
 from django.conf import settings
+from django.contrib.auth import SESSION_KEY
 from django.contrib.sessions.backends.db import SessionStore as DBStore
 
 from . import sessioncache
+from .auth import USER_PREFIX, user_key
 
 KEY_PREFIX = "clusterdiag.session:"
+# The id of the session's user beside each copy: a logged-in request then gets the session
+# and its user's copy in one round trip instead of two (sessioncache.get_followed).
+USER_OF_PREFIX = "clusterdiag.session-user:"
+
+
+def copies(session_key: str, data: dict | None) -> dict:
+    """The cache keys of a session's copies, with their values (None: delete)."""
+    user_id = (data or {}).get(SESSION_KEY)
+    return {KEY_PREFIX + session_key: data,
+            # An integer is kept as is, not pickled: the cache can follow it (rediscache.py).
+            USER_OF_PREFIX + session_key: int(user_id) if str(user_id).isdigit() else None}
 
 
 def local_seconds(expiry_age: int | None = None) -> int:
@@ -23,31 +36,32 @@ def local_seconds(expiry_age: int | None = None) -> int:
 
 
 class SessionStore(DBStore):
-    @property
-    def cache_key(self):
-        return KEY_PREFIX + self._get_or_create_session_key()
-
     def load(self):
         if not settings.SESSION_CACHE_SECONDS:
             return super().load()
+        sessioncache.hand_over()  # nothing from another request's session
         if self.session_key:
-            data = sessioncache.get(KEY_PREFIX + self.session_key)
+            data, user_id, user = sessioncache.get_followed(
+                KEY_PREFIX + self.session_key, USER_OF_PREFIX + self.session_key, USER_PREFIX)
             if data is not None:
+                if user is not None:
+                    sessioncache.hand_over(user_key(user_id), user)
                 return data
         stored = self._get_session_from_db()
         if not stored:
             return {}
         data = self.decode(stored.session_data)
-        sessioncache.fill(KEY_PREFIX + stored.session_key, data,
+        sessioncache.fill(copies(stored.session_key, data),
                           local_seconds(self.get_expiry_age(expiry=stored.expire_date)))
         return data
 
     def save(self, must_create=False):
         super().save(must_create)
-        sessioncache.changed(self.cache_key, self._session, local_seconds(self.get_expiry_age()))
+        sessioncache.changed(copies(self._get_or_create_session_key(), self._session),
+                             local_seconds(self.get_expiry_age()))
 
     def delete(self, session_key=None):
         super().delete(session_key)
         session_key = session_key or self.session_key
         if session_key:
-            sessioncache.changed(KEY_PREFIX + session_key)
+            sessioncache.changed(copies(session_key, None))

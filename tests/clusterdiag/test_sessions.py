@@ -2,13 +2,18 @@
 clusterdiag/auth.py): a logged-in request reads neither from the database once copied,
 and what this process changes is seen at once."""
 
+import os
+
 import pytest
+import redis
 from django.contrib.auth import SESSION_KEY
 from django.contrib.sessions.models import Session
 from django.urls import reverse
 
 from clusterdiag import sessioncache
-from clusterdiag.sessions import KEY_PREFIX, local_seconds
+from clusterdiag.auth import user_key
+from clusterdiag.sessions import KEY_PREFIX, USER_OF_PREFIX, local_seconds
+from tests.factories import UserFactory
 
 pytestmark = [pytest.mark.django_db]
 
@@ -84,8 +89,64 @@ def _shared(settings):
     """The "sessions" cache on the tests' Redis, as SESSION_CACHE_URL would set it."""
     settings.CACHES = {**settings.CACHES, "sessions": {
         "BACKEND": "clusterdiag.rediscache.RedisCache",
-        "LOCATION": settings.CELERY_BROKER_URL, "KEY_PREFIX": "test-sessions"}}
+        # A prefix per test process: the processes' databases give out the same user ids.
+        "LOCATION": settings.CELERY_BROKER_URL, "KEY_PREFIX": f"test-sessions-{os.getpid()}"}}
     settings.SESSION_CACHE_SECONDS = 30
+
+
+@pytest.fixture
+def redis_commands(monkeypatch):
+    """The Redis commands this process sends, by name, as they are sent."""
+    sent = []
+    send = redis.Redis.execute_command
+
+    def counted(self, *args, **kwargs):
+        sent.append(str(args[0]).upper())
+        return send(self, *args, **kwargs)
+
+    monkeypatch.setattr(redis.Redis, "execute_command", counted)
+    return sent
+
+
+def test_with_a_shared_cache_the_session_and_its_user_come_in_one_round_trip(
+        client, user, settings, redis_commands, django_assert_num_queries):
+    _shared(settings)
+    _logged_in(client, user)
+    redis_commands.clear()
+
+    with django_assert_num_queries(0):
+        assert client.get("/ping").wsgi_request.user == user
+
+    assert redis_commands == ["EVALSHA"]
+
+
+def test_with_a_shared_cache_a_user_changed_elsewhere_is_read_afresh(client, user, settings):
+    _shared(settings)
+    _logged_in(client, user)
+    user.is_active = False
+    user.save()  # as another process would: its copy is deleted from the shared cache
+
+    assert sessioncache.cache().get(user_key(user.pk)) is None
+    assert not client.get("/ping").wsgi_request.user.is_authenticated
+
+
+def test_a_session_copy_naming_another_user_never_lets_that_user_in(client, user, settings):
+    _shared(settings)
+    _logged_in(client, user)
+    other = UserFactory()
+    sessioncache.cache().set(user_key(other.pk), other, 30)
+    sessioncache.cache().set(USER_OF_PREFIX + client.session.session_key, other.pk, 30)
+
+    assert client.get("/ping").wsgi_request.user == user
+
+
+def test_what_a_session_read_brings_along_is_taken_once_and_only_under_its_key():
+    sessioncache.hand_over(user_key(7), "the copy of user 7")
+    assert sessioncache.take(user_key(8)) is None
+    assert sessioncache.take(user_key(7)) is None  # the first take used it up
+
+    sessioncache.hand_over(user_key(7), "the copy of user 7")
+    assert sessioncache.take(user_key(7)) == "the copy of user 7"
 
 
 def test_with_a_shared_cache_a_log_out_deletes_the_one_copy(client, user, settings,
