@@ -5,6 +5,8 @@ breaker of its server (breaker.py), and fails with breaker.Unavailable, never a 
 
 import redis
 from django.conf import settings
+from django.core.cache.backends.base import DEFAULT_TIMEOUT
+from django.core.cache.backends.locmem import LocMemCache
 from django.core.cache.backends.redis import RedisCache as DjangoRedisCache
 from django.core.cache.backends.redis import RedisCacheClient
 
@@ -103,31 +105,37 @@ class RedisCache(DjangoRedisCache):
 
 
 class RateLimitCache(RedisCache):
-    """The rate-limit counters (django-ratelimit, the API's throttle), which handle no cache
-    error: while Redis does not answer, reads miss and writes are dropped. The API then lets
-    requests through (it counts nothing), and a password reset is refused as if over its
-    rate (django-ratelimit fails closed: the page answers as usual and sends no email)."""
+    """The rate-limit counters (django-ratelimit, the API's throttle). While Redis does not
+    answer, each process counts in its own memory instead, as the default counters of one
+    small server do: for that while N processes let N times the rate through, but the limits
+    still hold in each, and a password reset still sends its email. (The libraries handle
+    no cache error: django-ratelimit would refuse every reset, the throttle count nothing.)
+    Counts made meanwhile stay in that process; Redis's own resume when it answers again."""
+
+    def __init__(self, server, params):
+        super().__init__(server, params)
+        self._local = LocMemCache(f"clusterdiag.ratelimit.{id(self)}", {})
 
     def get(self, key, default=None, version=None):
         try:
             return super().get(key, default, version)
         except breaker.Unavailable:
-            return default
+            return self._local.get(key, default, version)
 
-    def add(self, *args, **kwargs):
+    def add(self, key, value, timeout=DEFAULT_TIMEOUT, version=None):
         try:
-            return super().add(*args, **kwargs)
+            return super().add(key, value, timeout, version)
         except breaker.Unavailable:
-            return False
+            return self._local.add(key, value, timeout, version)
 
-    def set(self, *args, **kwargs):
+    def set(self, key, value, timeout=DEFAULT_TIMEOUT, version=None):
         try:
-            return super().set(*args, **kwargs)
+            return super().set(key, value, timeout, version)
         except breaker.Unavailable:
-            return None
+            return self._local.set(key, value, timeout, version)
 
     def incr(self, key, delta=1, version=None):
         try:
             return super().incr(key, delta, version)
-        except breaker.Unavailable as error:
-            raise ValueError(f"Key '{key}' not found: Redis did not answer") from error
+        except breaker.Unavailable:
+            return self._local.incr(key, delta, version)
