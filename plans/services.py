@@ -29,7 +29,7 @@ from .models import (
     PlaybookVersion,
 )
 from .playbook.load import playbook_as_dict, playbook_load
-from .shortlist import follow_markets, stored_strategy
+from .shortlist import follow_markets, stored_strategy, strategy_data
 from .strategy import strategy_for_diagnostic
 from .texts import ACTION_TEXTS, PLAN_TEXTS, record_edit, texts_by_language
 
@@ -190,6 +190,9 @@ def _plan_follow_shortlist(plan: ActionPlan, user) -> None:
         action.revision += 1
         _save(action, user)
     current.profile = {**(current.profile or {}), "markets": markets}
+    # The language measure's reasons name the markets of the new order, here and on the
+    # next reorder (which drafts the old rows from what is stored).
+    current.strategy = strategy_data(current.strategy, strategy)
     _save(current, user)
 
 

@@ -4,6 +4,8 @@ person changed stays as it is: an action a person added, renamed or gave other t
 countries keeps its targets, and a text a person typed is kept as typed. Pure functions;
 plans.services writes the result."""
 
+from dataclasses import asdict
+
 from .rules import Recommendation, Strategy, Trigger
 from .texts import ACTION_TEXTS, generated_text, texts_by_language
 
@@ -19,10 +21,20 @@ def stored_strategy(data: dict, markets: list[dict] | None = None) -> Strategy:
         return [Trigger(t["kind"], t["key"], apart if apart is not None and
                         t["kind"] == "language" else t.get("value")) for t in items]
 
+    recommendations = [Recommendation(r["kind"], r["key"], r["priority"],
+                                      triggers(r.get("triggers", [])))
+                       for r in data.get("recommendations", [])]
     return Strategy(phase=data["phase"], phase_triggers=triggers(data.get("phase_triggers", [])),
-                    recommendations=[Recommendation(r["kind"], r["key"], r["priority"],
-                                                    triggers(r.get("triggers", [])))
-                                     for r in data.get("recommendations", [])])
+                    # As build_strategy: no language measure when every market shares one.
+                    recommendations=[r for r in recommendations if not r.triggers or any(
+                        t.kind != "language" or t.value for t in r.triggers)])
+
+
+def strategy_data(data: dict, strategy: Strategy) -> dict:
+    """The JSON a plan keeps (`data`), with the phase and recommendations of `strategy`."""
+    return {**data, "phase": strategy.phase,
+            "phase_triggers": [asdict(t) for t in strategy.phase_triggers],
+            "recommendations": [asdict(r) for r in strategy.recommendations]}
 
 
 def _slots(rows: list[dict]) -> list[tuple[str, int]]:

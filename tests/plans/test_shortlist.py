@@ -263,3 +263,28 @@ def test_the_strategy_page_reorders_the_plan_and_a_double_click_is_no_error(clie
     page = client.get(plan.get_absolute_url()).text
     assert page.index("First contact with partner clusters in France") < page.index(
         "First contact with partner clusters in Austria")
+
+
+def _language_countries(plan) -> list[list[str]]:
+    return [t["value"] for r in plan.strategy["recommendations"] for t in r["triggers"]
+            if t["kind"] == "language"]
+
+
+def test_the_language_measure_names_the_markets_of_the_new_order(client, team):
+    plan = _plan_for_markets(team, ["FR", "AT", "PL"], working_languages="German")
+    apart = [m["country"] for m in plan.profile["markets"] if m["country"] != "AT"]
+    assert _language_countries(plan) == [apart]  # Austria shares German
+
+    services.shortlist_save(diagnostic=plan.diagnostic, user=team.member, revision=0,
+                            countries=["PL", "AT"])
+    plan.refresh_from_db()
+    assert _language_countries(plan) == [["PL"]]
+    client.force_login(team.member)
+    page = client.get(plan.get_absolute_url()).text
+    assert "not official in: Poland." in page
+
+    services.shortlist_save(diagnostic=plan.diagnostic, user=team.member, revision=1,
+                            countries=["AT"])
+    plan.refresh_from_db()
+    assert _language_countries(plan) == []  # every market shares a language: no measure
+    assert "not official in" not in client.get(plan.get_absolute_url()).text
