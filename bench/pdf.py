@@ -153,6 +153,7 @@ def renders(typical: int, large: int) -> None:
     from plans.pdf import charts, render
 
     charts.start_warm_browser()
+    render.freeze_long_lived_objects()  # as a worker's pool process does when it starts
     try:
         def weasy(plan_id):
             return render.plan_pdf(plan_id=plan_id, language="en").pages

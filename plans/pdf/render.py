@@ -1,5 +1,6 @@
 """HTML (a Django template, autoescaped) to PDF with WeasyPrint, fetching only app files."""
 
+import gc
 import threading
 from dataclasses import dataclass
 
@@ -43,6 +44,16 @@ def stylesheet_and_fonts() -> tuple[CSS, FontConfiguration]:
                                    font_config=fonts)
         _prepared.fonts = fonts
     return _prepared.stylesheet, _prepared.fonts
+
+
+def freeze_long_lived_objects() -> None:
+    """For a process that renders PDF after PDF (a Celery pool process): what it holds once
+    started (Django, the apps, WeasyPrint's modules) lives as long as the process, so it
+    is moved out of the garbage collector's sight. Each render used to end up in a full
+    collection that walked all of it again: about 0.1 CPU-s of a 0.75 s render (issue 16).
+    A render's own objects are collected as before."""
+    gc.collect()
+    gc.freeze()
 
 
 def plan_html(*, plan_id: int, language: str, with_images: bool = True) -> str:

@@ -8,7 +8,7 @@ from celery import shared_task
 from celery.signals import worker_process_init, worker_process_shutdown, worker_ready
 from django.conf import settings
 
-from . import charts, services
+from . import charts, render, services
 
 
 @shared_task(bind=True, acks_late=True, reject_on_worker_lost=True,
@@ -32,6 +32,7 @@ def _warm_browser(**_kwargs):
     # One Chromium per pool process, started after the fork (a browser does not survive
     # one); it opens in a thread of its own, so the pool's start-up timeout is safe.
     charts.start_warm_browser()
+    render.freeze_long_lived_objects()
 
 
 @worker_process_shutdown.connect

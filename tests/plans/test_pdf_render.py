@@ -5,6 +5,7 @@ import re
 
 import pytest
 from weasyprint import HTML
+from weasyprint.formatting_structure import boxes
 
 from plans.pdf import fetcher, render
 from tests.factories import plan_for
@@ -58,6 +59,34 @@ def test_the_reused_stylesheet_gives_the_same_pages_as_a_linked_one(team, langua
     assert pdf_page_sizes(reused.content) == pdf_page_sizes(linked)
     assert len(set(pdf_page_sizes(linked))) == 2  # A4 upright and landscape
     assert pdf_page_texts(reused.content) == pdf_page_texts(linked)
+
+
+def _tables(box):
+    if isinstance(box, boxes.TableBox):
+        yield box
+    for child in getattr(box, "children", []):
+        yield from _tables(child)
+
+
+@pytest.mark.parametrize("language", ["en", "de"])
+def test_every_table_takes_the_widths_of_its_columns(team, language):
+    """Fixed table layout (issue 16): every table of the PDF names its columns (<col>), as
+    many as its rows have cells, and WeasyPrint takes their widths instead of measuring
+    the text of every cell. A table added without them would cost that measure again."""
+    plan = plan_for(team)
+    html = render.plan_html(plan_id=plan.pk, language=language, with_images=False)
+    stylesheet, fonts = render.stylesheet_and_fonts()
+    document = HTML(string=html, base_url=fetcher.STATIC_BASE,
+                    url_fetcher=fetcher.AppOnlyFetcher()).render(
+        stylesheets=[stylesheet], font_config=fonts)
+
+    tables = [table for page in document.pages for table in _tables(page._page_box)]
+    assert len({table.element for table in tables}) >= 10  # cover to milestones
+    for table in tables:
+        columns = [column for group in table.column_groups for column in group.children]
+        assert table.style["table_layout"] == "fixed", table.element.get("class")
+        assert table.style["width"] != "auto", table.element.get("class")
+        assert len(columns) == len(table.column_widths), table.element.get("class")
 
 
 def test_the_charts_are_linked_and_served_from_memory_not_inlined(team):
