@@ -30,9 +30,13 @@ def task_refresh_peer_statistics(self, *, cohort: str, requested_at: str | None 
                         cohort)
             raise self.retry(countdown=REFRESH_RETRY_SECONDS) from None
         except OperationalError:
-            # A peer left while the refresh read its snapshot: read a new one.
+            # A peer left while the refresh read its snapshot: read a new one, and after
+            # three in a row (a busy moment) ask again later rather than give up, since no
+            # other refresh may be asked for until the next submission.
             if attempt == 2:
-                raise
+                logger.info("peer statistics of %s: changed meanwhile three times, asking "
+                            "again later", cohort)
+                raise self.retry(countdown=REFRESH_RETRY_SECONDS) from None
             logger.info("peer statistics of %s: concurrent change, refreshing again", cohort)
     logger.info("peer statistics of %s refreshed: %s entries", cohort, state.entries)
     return {"cohort": cohort, "entries": state.entries}

@@ -218,6 +218,33 @@ def test_a_refresh_request_already_covered_by_a_later_refresh_is_skipped():
     assert later == {"cohort": "live", "entries": 6}
 
 
+def test_a_refresh_that_keeps_meeting_changes_is_asked_again_later(monkeypatch):
+    """A busy moment (peers leaving while each snapshot is read) ends in a later retry,
+    not in a failed task: no other refresh is asked for until the next submission."""
+    from celery.exceptions import Retry
+    from django.db import OperationalError
+
+    from benchmark.tasks import REFRESH_RETRY_SECONDS, task_refresh_peer_statistics
+
+    reads, asked = [], {}
+
+    def changed_meanwhile(**kwargs):
+        reads.append(kwargs)
+        raise OperationalError("could not serialize access due to concurrent delete")
+
+    def retry(**kwargs):
+        asked.update(kwargs)
+        return Retry()
+
+    monkeypatch.setattr(services, "statistics_refresh", changed_meanwhile)
+    monkeypatch.setattr(task_refresh_peer_statistics, "retry", retry)
+
+    with pytest.raises(Retry):
+        task_refresh_peer_statistics(cohort="live")
+
+    assert len(reads) == 3 and asked == {"countdown": REFRESH_RETRY_SECONDS}
+
+
 @pytest.mark.django_db(transaction=True)
 def test_a_refresh_asked_while_another_runs_is_asked_again_later(monkeypatch):
     """Two worker processes never publish a cohort's release at once: the second one gives
