@@ -6,7 +6,7 @@ The scripts are run as files (python bench/pdf.py), so they import this module a
 at module level: the driver side never sets Django up, only the commands run inside it do
 (setup_django()).
 
-    python bench/common.py session USER_ID    (run by login_cookie(), inside Django)
+    python bench/common.py session USER_ID... (run by login_cookie(), inside Django)
     python bench/common.py static-sources     (run by collectstatic(), inside Django)
 """
 
@@ -111,8 +111,15 @@ def collectstatic(env: dict) -> None:
 def login_cookie(user_id: int, env: dict) -> str:
     """The Cookie header value of a logged-in session of that user, made in the database
     of `env` by this module run as a command (so the driver needs no Django of its own)."""
-    return run([PYTHON, __file__, "session", str(user_id)], env=env,
-               capture_output=True).stdout.strip()
+    return login_cookies([user_id], env)[0]
+
+
+def login_cookies(user_ids: list[int], env: dict) -> list[str]:
+    """login_cookie() of each user, made by one run of the command."""
+    if not user_ids:
+        return []
+    return run([PYTHON, __file__, "session", *map(str, user_ids)], env=env,
+               capture_output=True).stdout.split()
 
 
 def wrk(url: str, *, seconds: int, threads: int, cookie: str | None = None,
@@ -152,9 +159,10 @@ def setup_django() -> None:
     django.setup()
 
 
-def session(user_id: int) -> None:
-    """Print the cookie of a new logged-in session of that user, as the login view would
-    make it (the session hash included), so that wrk and http.client are let in."""
+def session(user_ids: list[int]) -> None:
+    """Print the cookie of a new logged-in session of each user, one a line, as the login
+    view would make it (the session hash included), so that wrk and http.client are let
+    in."""
     setup_django()
     from django.conf import settings
     from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
@@ -162,13 +170,14 @@ def session(user_id: int) -> None:
 
     from clusterdiag.models import User
 
-    user = User.objects.get(pk=user_id)
-    store = SessionStore()
-    store[SESSION_KEY] = str(user.pk)
-    store[BACKEND_SESSION_KEY] = settings.AUTHENTICATION_BACKENDS[-1]
-    store[HASH_SESSION_KEY] = user.get_session_auth_hash()
-    store.save()
-    print(f"{settings.SESSION_COOKIE_NAME}={store.session_key}")
+    for user_id in user_ids:
+        user = User.objects.get(pk=user_id)
+        store = SessionStore()
+        store[SESSION_KEY] = str(user.pk)
+        store[BACKEND_SESSION_KEY] = settings.AUTHENTICATION_BACKENDS[-1]
+        store[HASH_SESSION_KEY] = user.get_session_auth_hash()
+        store.save()
+        print(f"{settings.SESSION_COOKIE_NAME}={store.session_key}")
 
 
 def static_sources() -> None:
@@ -189,7 +198,7 @@ def static_sources() -> None:
 if __name__ == "__main__":
     if sys.argv[1:] == ["static-sources"]:
         static_sources()
-    elif sys.argv[1:2] != ["session"] or len(sys.argv) != 3:
-        raise SystemExit(f"usage: {sys.argv[0]} session USER_ID | static-sources")
+    elif sys.argv[1:2] != ["session"] or len(sys.argv) < 3:
+        raise SystemExit(f"usage: {sys.argv[0]} session USER_ID... | static-sources")
     else:
-        session(int(sys.argv[2]))
+        session([int(arg) for arg in sys.argv[2:]])
