@@ -4,7 +4,7 @@ against the results page, on the same server, in the same run.
     bench/run partners         (or: .venv/bin/python bench/partners.py)
 
 It creates a PostgreSQL database, seeds 1,000 submitted diagnostics (the results page's
-peers, as bench/results_page.py does) and one real submitted diagnostic whose cluster
+peers, as bench/results_django.py does) and one real submitted diagnostic whose cluster
 publishes its partner profile, then bulk-loads partner profiles with COPY (English and
 French texts, their search vectors computed in SQL): first 100, then up to 10,000, the
 match list's query count taken at both sizes. gunicorn serves it in production settings;
@@ -230,7 +230,7 @@ def main() -> None:
     # The results page with its peer figures (every group of at least the minimum), written
     # without the disclosure audit, which this comparison does not need (and which did not
     # end within 45 minutes for 1,000 random peers on the shared 2-core machine).
-    out = run([PYTHON, "bench/results_page.py", "seed", str(PEERS)],
+    out = run([PYTHON, "bench/results_django.py", "seed", str(PEERS)],
               env={**env, "BENCH_SEED_PEER_FIGURES": "unaudited"},
               capture_output=True).stdout
     info = json.loads(out.strip().splitlines()[-1])

@@ -3,7 +3,7 @@
     .venv/bin/python bench/profile_autosave.py     (with a migrated database in DATABASE_URL)
 
 It makes a manager's second run in draft (its answers copied from a submitted first run,
-as in bench/results_page.py), then posts one text answer to its autosave by calling the
+as in bench/results_django.py), then posts one text answer to its autosave by calling the
 WSGI application directly, as gunicorn does (no network, no server), logged in and with a
 CSRF token: the time per request, the SQL statements of one request, and a cProfile (the
 functions with the most time, cumulative and their own). Figures of one process on a
