@@ -1,6 +1,7 @@
 """The locust journey of a cluster team: log in, open a run of the diagnostic, autosave
 answers and post every step, submit, see the results, the strategy and the plan, ask for
-the PDF. Run by bench/load/run.py, which seeds the users and serves the site.
+the PDF, wait for it on its status page as the page's script does, and download it. Run
+by bench/load/run.py, which seeds the users and serves the site.
 
 Every answer the server acknowledged (autosave 200 with saved >= 1) goes into a ledger
 that the driver compares with the database after a fault; every failure is logged with
@@ -26,6 +27,9 @@ NUMBERS = count()
 TIMEOUT = float(os.environ.get("LOAD_TIMEOUT", "30"))
 # The share of journeys that end with a PDF request (one worker renders them one by one).
 PDF_SHARE = float(os.environ.get("LOAD_PDF_SHARE", "1"))
+# How long a manager waits on the PDF's status page before going on without it.
+PDF_PATIENCE = float(os.environ.get("LOAD_PDF_PATIENCE", "120"))
+GAVE_UP: list[dict] = []  # the PDFs a manager stopped waiting for
 
 
 @events.request.add_listener
@@ -42,7 +46,7 @@ def _write_records(**_kwargs):
     if os.environ.get("LOAD_RECORDS"):
         with open(os.environ["LOAD_RECORDS"], "w") as out:
             json.dump({"ledger": LEDGER, "failure_log": FAILURES, "slow": SLOW,
-                       "times": TIMES}, out)
+                       "times": TIMES, "gave_up": GAVE_UP}, out)
 
 
 class ClusterTeam(HttpUser):
@@ -113,4 +117,22 @@ class ClusterTeam(HttpUser):
         with self._post(f"/plans/{plan}/pdf/request/", "PDF request", {}) as response:
             if "/pdf/" not in (response.url or ""):
                 response.failure(f"PDF not requested: {response.status_code}")
-        self._get(f"/plans/{plan}/pdf/?format=json", "PDF status")
+                return
+        self._wait_for_pdf(plan)
+
+    def _wait_for_pdf(self, plan: int) -> None:
+        """Wait on the status page as a manager does: it asks every 1 s, then 1.5 times
+        longer each time up to 5 s (static/js/pdf.js), and downloads the file once ready.
+        A manager who waited PDF_PATIENCE seconds goes on with the next run (counted, not a
+        failed request: the drill's checks look at the jobs themselves)."""
+        delay, started = 1.0, time.time()
+        while time.time() - started < PDF_PATIENCE:
+            time.sleep(delay)
+            with self.client.get(f"/plans/{plan}/pdf/?format=json", name="PDF status",
+                                 timeout=TIMEOUT, catch_response=True) as response:
+                state = response.json() if response.status_code == 200 else {}
+            if state.get("ready"):
+                self._get(state["download_url"], "PDF download")
+                return
+            delay = min(delay * 1.5, 5.0)
+        GAVE_UP.append({"at": time.time(), "plan": plan})
