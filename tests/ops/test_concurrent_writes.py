@@ -11,22 +11,19 @@ and its PostgreSQL one lives inside the test's transaction.
 
 import json
 import os
-import socket
 import subprocess
 import sys
 import threading
 import time
-import uuid
-from pathlib import Path
 
-import psycopg
 import pytest
 import requests
-from django.conf import settings
 
 from tests.factories import PASSWORD
 
-ROOT = Path(__file__).resolve().parents[2]
+from . import servers
+from .servers import ROOT, create_database, drop_database, free_port, manage, postgres_admin_url
+
 CLICKS = 10
 
 # Run with `manage.py shell -c` on the server's database: a team whose diagnostic is fully
@@ -54,58 +51,41 @@ print(json.dumps({
 """
 
 
-def _manage(env, *args) -> str:
-    done = subprocess.run(  # noqa: S603 - our own manage.py, our own arguments
-        [sys.executable, "manage.py", *args], cwd=ROOT, env=env, capture_output=True,
-        text=True, check=False, timeout=120)
-    assert done.returncode == 0, done.stderr[-3000:]
-    return done.stdout
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def _postgres_admin_url() -> str | None:
-    db = settings.DATABASES["default"]
-    if db["ENGINE"] != "django.db.backends.postgresql":
-        return None
-    return (f"postgres://{db['USER']}:{db['PASSWORD']}@{db['HOST'] or '127.0.0.1'}:"
-            f"{db['PORT'] or 5432}/postgres")
-
-
 @pytest.fixture(params=["sqlite", "postgresql"])
 def database_url(request, tmp_path):
+    """The server's database, migrated: a new SQLite file, or a copy of the PostgreSQL
+    database migrated once for the test process (conftest.py)."""
     if request.param == "sqlite":
-        yield f"sqlite:///{tmp_path / 'db.sqlite3'}"
+        url = f"sqlite:///{tmp_path / 'db.sqlite3'}"
+        manage(_env(url, tmp_path), "migrate", "--noinput", "-v0")
+        yield url
         return
-    admin = _postgres_admin_url()
+    admin = postgres_admin_url()
     if admin is None:
         pytest.skip("needs PostgreSQL (scripts/test sets DATABASE_URL)")
-    name = f"clusterdiag_race_{uuid.uuid4().hex[:8]}"
-    with psycopg.connect(admin, autocommit=True) as db:
-        db.execute(f'CREATE DATABASE "{name}"')
-    yield admin.rsplit("/", 1)[0] + f"/{name}"
-    with psycopg.connect(admin, autocommit=True) as db:
-        db.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+    name = create_database(admin, "clusterdiag_race",
+                           template=request.getfixturevalue("migrated_template"))
+    yield servers.database_url(admin, name)
+    drop_database(admin, name)
+
+
+def _env(database_url, tmp_path) -> dict:
+    # DEBUG on, as in scripts/run: the pages need no collectstatic manifest.
+    return {"PATH": os.environ.get("PATH", "/usr/bin:/bin"), "DATABASE_URL": database_url,
+            "DEBUG": "true", "SECRET_KEY": "tests-only-not-a-secret", "HTTPS": "false",
+            # No broker: the statistics refresh after a submission runs inline, as in
+            # scripts/run.
+            "CELERY_BROKER_URL": "", "PRIVATE_FILES_ROOT": str(tmp_path / "private"),
+            "LOG_LEVEL": "WARNING"}
 
 
 @pytest.fixture
 def server(database_url, tmp_path):
     """A migrated, seeded database served by runserver: its base URL, its environment, the
     diagnostic's id and the server's log."""
-    # DEBUG on, as in scripts/run: the pages need no collectstatic manifest.
-    env = {"PATH": os.environ.get("PATH", "/usr/bin:/bin"), "DATABASE_URL": database_url,
-           "DEBUG": "true", "SECRET_KEY": "tests-only-not-a-secret", "HTTPS": "false",
-           # No broker: the statistics refresh after a submission runs inline, as in
-           # scripts/run.
-           "CELERY_BROKER_URL": "", "PRIVATE_FILES_ROOT": str(tmp_path / "private"),
-           "LOG_LEVEL": "WARNING"}
-    _manage(env, "migrate", "--noinput", "-v0")
-    diagnostic = int(_manage(env, "shell", "--no-imports", "-c", SEED).split()[-1])
-    port = _free_port()
+    env = _env(database_url, tmp_path)
+    diagnostic = int(manage(env, "shell", "--no-imports", "-c", SEED).split()[-1])
+    port = free_port()
     log = open(tmp_path / "server.log", "w")  # noqa: SIM115 - closed at teardown
     process = subprocess.Popen(  # noqa: S603
         [sys.executable, "manage.py", "runserver", "--noreload", f"127.0.0.1:{port}"],
@@ -173,7 +153,7 @@ def test_ten_simultaneous_submissions_and_plan_creations(server):
                       {"benchmark_consent": "on"})
     plans = _clicks(session, f"{base}/diagnostics/{diagnostic}/plan/",
                     {"start_date": "2027-01-01"})
-    counts = json.loads(_manage(env, "shell", "--no-imports", "-c", COUNTS))
+    counts = json.loads(manage(env, "shell", "--no-imports", "-c", COUNTS))
 
     # Every click gets what a single click gets: the redirect to the results, to the plan.
     errors = [line for line in log.read_text().splitlines() if "Error:" in line]

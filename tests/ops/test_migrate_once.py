@@ -19,12 +19,12 @@ from django.db.migrations.loader import MigrationLoader
 
 from clusterdiag.management.commands.migrate_once import MIGRATE_LOCK_KEY
 
-from .test_concurrent_writes import ROOT, _postgres_admin_url
+from .servers import ROOT, postgres_admin_url
 
 
 @pytest.fixture
 def empty_database_url():
-    admin = _postgres_admin_url()
+    admin = postgres_admin_url()
     if admin is None:
         pytest.skip("needs PostgreSQL (scripts/test sets DATABASE_URL)")
     name = f"clusterdiag_migrate_{uuid.uuid4().hex[:8]}"

@@ -18,7 +18,6 @@ import time
 import uuid
 from pathlib import Path
 
-import psycopg
 import pytest
 import requests
 from django.conf import settings
@@ -26,9 +25,8 @@ from django.conf import settings
 from clusterdiag.celery import app as celery_app
 from tests.factories import PASSWORD
 
-from .test_concurrent_writes import _free_port, _manage, _postgres_admin_url
-
-ROOT = Path(__file__).resolve().parents[2]
+from . import servers
+from .servers import ROOT, create_database, drop_database, free_port, manage, postgres_admin_url
 
 # Run with `manage.py shell -c`, tasks inline: a submitted diagnostic counted among nine
 # peers, its plan, and the peer statistics.
@@ -68,16 +66,15 @@ def _wait(predicate, timeout: float, what: str, log: Path):
 
 
 @pytest.fixture
-def database_url():
-    admin = _postgres_admin_url()
+def database_url(migrated_template):
+    """A copy of the database migrated once for the test process (conftest.py), as the
+    deployment's migration step would have left it."""
+    admin = postgres_admin_url()
     if admin is None or not settings.CELERY_BROKER_URL:
         pytest.skip("needs PostgreSQL and Redis (scripts/test sets both)")
-    name = f"clusterdiag_hosts_{uuid.uuid4().hex[:8]}"
-    with psycopg.connect(admin, autocommit=True) as db:
-        db.execute(f'CREATE DATABASE "{name}"')
-    yield admin.rsplit("/", 1)[0] + f"/{name}"
-    with psycopg.connect(admin, autocommit=True) as db:
-        db.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+    name = create_database(admin, "clusterdiag_hosts", template=migrated_template)
+    yield servers.database_url(admin, name)
+    drop_database(admin, name)
 
 
 @pytest.fixture
@@ -93,8 +90,7 @@ def hosts(database_url, tmp_path):
               "STATIC_ROOT": str(tmp_path / "static"), "PRIVATE_FILES_STORAGE": "database",
               "CELERY_BROKER_URL": settings.CELERY_BROKER_URL, "CELERY_QUEUE": queue,
               "PEER_MIN_GROUP": "5"}
-    _manage({**common, "CELERY_BROKER_URL": ""}, "migrate", "--noinput", "-v0")
-    seeded = _manage({**common, "CELERY_BROKER_URL": ""}, "shell", "--no-imports", "-c", SEED)
+    seeded = manage({**common, "CELERY_BROKER_URL": ""}, "shell", "--no-imports", "-c", SEED)
     ids = {k: int(v) for k, v in re.findall(r'"(\w+)": (\d+)', seeded.splitlines()[-1])}
     log_path = tmp_path / "hosts.log"
     log = open(log_path, "w")  # noqa: SIM115 - closed at teardown
@@ -106,7 +102,7 @@ def hosts(database_url, tmp_path):
                 command = ["-m", "celery", "-A", "clusterdiag", "worker", "--concurrency=1",
                            "--without-mingle", "--without-gossip", "--loglevel=WARNING"]
             else:
-                port = _free_port()
+                port = free_port()
                 bases.append(f"http://127.0.0.1:{port}")
                 command = ["-m", "gunicorn", "clusterdiag.wsgi:application", "--bind",
                            f"127.0.0.1:{port}", "--workers", "1", "--log-level", "warning"]
