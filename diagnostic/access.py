@@ -15,13 +15,17 @@ def get_cluster_for_user(user, pk, *, write=False) -> Cluster:
     return get_object_or_404(clusters, pk=pk)
 
 
-def get_diagnostic_for_user(user, pk, *, write=False,
-                            related=("cluster", "version")) -> Diagnostic:
+def get_diagnostic_for_user(user, pk, *, write=False, related=("cluster", "version"),
+                            annotations=None) -> Diagnostic:
     """The diagnostic if the user may read it (or, with write, edit it), with the
-    relations the caller's page reads."""
+    relations the caller's page reads (and what it asks for in annotations, read in the
+    same query)."""
     diagnostics = (Diagnostic.objects.editable_by(user) if write
                    else Diagnostic.objects.visible_to(user))
-    return get_object_or_404(diagnostics.select_related(*related), pk=pk)
+    diagnostics = diagnostics.select_related(*related)
+    if annotations:
+        diagnostics = diagnostics.annotate(**annotations)
+    return get_object_or_404(diagnostics, pk=pk)
 
 
 def is_team_member(user, cluster_id) -> bool:

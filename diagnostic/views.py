@@ -25,7 +25,7 @@ from .answers import sections_progress
 from .display import review_sections
 from .forms import ClusterProfileForm, FacilitationForm, InviteForm, SubmitForm
 from .models import Cluster, Diagnostic, Invitation, Membership
-from .steps import Step, answer_values, load_sections, shown_questions
+from .steps import Step, answer_values, load_sections, shown_questions, with_answer_values
 
 # What the home page announces: an estimate, not a measurement (31 questions in 9 sections
 # at about a minute each, the profile figures included).
@@ -227,7 +227,8 @@ def diagnostic_autosave(request, pk, section_key):
     answers with what was stored and the messages of what was not. It runs every second or
     so while someone types: only the fields named are built, and the progress is counted
     from the answers the save leaves, not read again."""
-    diagnostic = get_diagnostic_for_user(request.user, pk, write=True)
+    diagnostic = get_diagnostic_for_user(request.user, pk, write=True,
+                                         annotations=with_answer_values())
     sections = load_sections(diagnostic)
     section = _section_or_404(sections, section_key)
     if diagnostic.is_locked:
