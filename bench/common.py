@@ -49,6 +49,38 @@ def database_recreate(database: str, *, template: str | None = None) -> None:
     run(["psql", f"{PG}/postgres", "-qc", f"CREATE DATABASE {database}{copy}"])
 
 
+# A database migrated once for the code as it is, which each benchmark's database copies.
+MIGRATED = "clusterdiag_bench_migrated"
+APPS = ["clusterdiag", "diagnostic", "benchmark", "plans", "partners", "api"]
+
+
+def _code_digest() -> str:
+    """A digest of what migrating reads: the apps' code and data files (the data
+    migrations load the questionnaire, the playbook and the study from JSON)."""
+    digest = hashlib.sha256()
+    for app in APPS:
+        for path in sorted((ROOT / app).rglob("*")):
+            if path.is_file() and path.suffix in {".py", ".json", ".csv"}:
+                digest.update(path.relative_to(ROOT).as_posix().encode() + b"\0")
+                digest.update(path.read_bytes())
+    return digest.hexdigest()[:32]
+
+
+def migrated_database(database: str) -> None:
+    """A migrated database of that name: a copy of MIGRATED, which is migrated again only
+    when the code changed (its digest is the database's comment). Migrating takes 15 to
+    20 s of CPU, CI's benchmarks did it three times in a row; a copy takes a second."""
+    digest = _code_digest()
+    stamp = run(["psql", f"{PG}/postgres", "-tAc",
+                 f"SELECT shobj_description(oid, 'pg_database') FROM pg_database "
+                 f"WHERE datname = '{MIGRATED}'"], capture_output=True).stdout.strip()
+    if stamp != digest:
+        database_recreate(MIGRATED)  # no comment while it is half migrated
+        run([PYTHON, "manage.py", "migrate", "-v0"], env=django_env(MIGRATED))
+        run(["psql", f"{PG}/postgres", "-qc", f"COMMENT ON DATABASE {MIGRATED} IS '{digest}'"])
+    database_recreate(database, template=MIGRATED)
+
+
 def django_env(database: str, **extra) -> dict:
     """The environment of production settings on a bench database: what gunicorn, the
     Celery worker and the scripts' own Django commands run with. The caller's

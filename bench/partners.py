@@ -29,10 +29,10 @@ from common import (
     PG,
     PYTHON,
     collectstatic,
-    database_recreate,
     django_env,
     gunicorn,
     login_cookie,
+    migrated_database,
     run,
     save_out,
     setup_django,
@@ -223,9 +223,8 @@ def latencies(paths: dict, cookie: str) -> dict:
 
 
 def main() -> None:
-    database_recreate(DATABASE)
+    migrated_database(DATABASE)
     env = django_env(DATABASE)
-    run([PYTHON, "manage.py", "migrate", "-v0"], env=env)
     collectstatic(env)
     # The results page with its peer figures (every group of at least the minimum), written
     # without the disclosure audit, which this comparison does not need (and which did not

@@ -33,10 +33,10 @@ from common import (
     TMP,
     celery_worker,
     collectstatic,
-    database_recreate,
     django_env,
     gunicorn,
     login_cookie,
+    migrated_database,
     run,
     save_out,
     setup_django,
@@ -248,9 +248,8 @@ def responsiveness(env: dict) -> dict:
 
 
 def main() -> None:
-    database_recreate(DATABASE)
+    migrated_database(DATABASE)
     env = pdf_env()
-    run([PYTHON, "manage.py", "migrate", "-v0"], env=env)
     collectstatic(env)
     info = json.loads(run([PYTHON, __file__, "seed"], env=env, capture_output=True)
                       .stdout.strip().splitlines()[-1])

@@ -3,7 +3,7 @@ clusters (two scored runs and a plan each): the same number of queries, and the 
 
     python bench/portfolio.py          (BENCH_PORTFOLIO_SIZES=5,500 by default)
 
-It recreates a PostgreSQL database of its own, migrates it, seeds in bulk, and requests
+It makes a PostgreSQL database of its own (a migrated copy), seeds in bulk, and requests
 the page in process with Django's test client (no server: the figure is the page's own
 work). Prints queries and the median of 20 requests per size.
 """
@@ -15,7 +15,7 @@ import statistics
 import sys
 import time
 
-from common import PYTHON, database_recreate, django_env, run, save_out, setup_django
+from common import PYTHON, django_env, migrated_database, run, save_out, setup_django
 
 DATABASE = "clusterdiag_bench_portfolio"
 SIZES = [int(s) for s in os.environ.get("BENCH_PORTFOLIO_SIZES", "5,500").split(",")]
@@ -79,9 +79,8 @@ def seed_and_measure(total: int, facilitator_email: str) -> dict:
 
 
 def main() -> None:
-    database_recreate(DATABASE)
+    migrated_database(DATABASE)
     env = django_env(DATABASE)
-    run([PYTHON, "manage.py", "migrate", "-v0"], env=env)
     figures = []
     for size in SIZES:
         out = run([PYTHON, __file__, "measure", str(size)], env=env, capture_output=True)

@@ -24,11 +24,11 @@ from pathlib import Path
 from common import (
     PYTHON,
     collectstatic,
-    database_recreate,
     django_env,
     gunicorn,
     login_cookie,
     login_cookies,
+    migrated_database,
     run,
     save_out,
     stop,
@@ -126,10 +126,9 @@ def _took(label: str, started: float) -> None:
 
 def main() -> None:
     started = time.perf_counter()
-    # Migrated once; the large database starts as a copy of the small one.
-    database_recreate("clusterdiag_bench_small")
-    run([PYTHON, "manage.py", "migrate", "-v0"], env=django_env("clusterdiag_bench_small"))
-    database_recreate("clusterdiag_bench_large", template="clusterdiag_bench_small")
+    # Both copies of the database migrated once for this code (common.migrated_database).
+    migrated_database("clusterdiag_bench_small")
+    migrated_database("clusterdiag_bench_large")
     collectstatic(django_env("postgres"))
     _took("databases and static files", started)
     info, servers = {}, []
