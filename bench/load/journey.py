@@ -46,7 +46,7 @@ def _write_records(**_kwargs):
     if os.environ.get("LOAD_RECORDS"):
         with open(os.environ["LOAD_RECORDS"], "w") as out:
             json.dump({"ledger": LEDGER, "failure_log": FAILURES, "slow": SLOW,
-                       "times": TIMES, "gave_up": GAVE_UP}, out)
+                       "times": TIMES, "gave_up": GAVE_UP, "patience": PDF_PATIENCE}, out)
 
 
 class ClusterTeam(HttpUser):

@@ -564,7 +564,7 @@ def load(stack: Stack) -> bool:
         _verdict("PDF request to ready file, median / p95 (goal in the report)", True,
                  f"{ready['median_s']:.1f} s / {ready['p95_s']:.1f} s, {ready['jobs']} jobs"),
         _verdict("PDFs a manager stopped waiting for (for the record)", True,
-                 f"{len(run['gave_up'])} after {os.environ.get('LOAD_PDF_PATIENCE', '120')} s"),
+                 f"{len(run['gave_up'])} after {run['patience']:.0f} s"),
     ]
     return all(checks)
 

@@ -11,7 +11,6 @@ import os
 import subprocess
 import sys
 import time
-import uuid
 
 import psycopg
 import pytest
@@ -19,7 +18,7 @@ from django.db.migrations.loader import MigrationLoader
 
 from clusterdiag.management.commands.migrate_once import MIGRATE_LOCK_KEY
 
-from .servers import ROOT, postgres_admin_url
+from .servers import ROOT, create_database, database_url, drop_database, postgres_admin_url
 
 
 @pytest.fixture
@@ -27,12 +26,9 @@ def empty_database_url():
     admin = postgres_admin_url()
     if admin is None:
         pytest.skip("needs PostgreSQL (scripts/test sets DATABASE_URL)")
-    name = f"clusterdiag_migrate_{uuid.uuid4().hex[:8]}"
-    with psycopg.connect(admin, autocommit=True) as db:
-        db.execute(f'CREATE DATABASE "{name}"')
-    yield admin.rsplit("/", 1)[0] + f"/{name}"
-    with psycopg.connect(admin, autocommit=True) as db:
-        db.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+    name = create_database(admin, "clusterdiag_migrate")
+    yield database_url(admin, name)
+    drop_database(admin, name)
 
 
 def _waiting_for_lock(db) -> int:
