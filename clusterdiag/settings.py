@@ -94,7 +94,8 @@ MIDDLEWARE = [
     # After the language and the messages: it answers a bad body with a message.
     "clusterdiag.middleware.RejectUndecodableBodyMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
-    "simple_history.middleware.HistoryRequestMiddleware",
+    # simple_history's, for the methods that may write only (middleware.py).
+    "clusterdiag.middleware.HistoryRequestMiddleware",
     # axes must come last: it reads the outcome of the authentication above.
     "axes.middleware.AxesMiddleware",
 ]

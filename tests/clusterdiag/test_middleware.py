@@ -8,6 +8,7 @@ from django.shortcuts import redirect
 from django.urls import path
 from django.utils.functional import empty
 
+from benchmark.models import ReferenceFigure
 from clusterdiag.middleware import MessageMiddleware
 from clusterdiag.urls import urlpatterns as site_urlpatterns
 
@@ -64,8 +65,16 @@ def _read_messages(request):
     return HttpResponse(" ".join(str(m) for m in messages.get_messages(request)))
 
 
+def _save_a_figure(request):
+    # A write that names nobody: simple_history takes the user from the request.
+    figure = ReferenceFigure.objects.order_by("pk").first()
+    figure.note = f"touched by a {request.method}"
+    figure.save()
+    return HttpResponse("")
+
+
 urlpatterns = [path("messages/add/", _add_message), path("messages/read/", _read_messages),
-               *site_urlpatterns]
+               path("figures/touch/", _save_a_figure), *site_urlpatterns]
 
 
 @pytest.mark.urls(__name__)
@@ -85,3 +94,25 @@ def test_a_request_without_messages_builds_no_message_storage(rf):
     middleware.process_response(request, None)
 
     assert request._messages._wrapped is empty
+
+
+@pytest.mark.urls(__name__)
+def test_a_change_made_by_a_post_records_who_made_it(client, user):
+    client.force_login(user)
+
+    client.post("/figures/touch/")
+
+    record = ReferenceFigure.history.order_by("-history_id").first()
+    assert (record.note, record.history_user) == ("touched by a POST", user)
+
+
+@pytest.mark.urls(__name__)
+def test_a_get_does_not_hand_the_request_to_the_history(client, user):
+    # GETs never write (tests/security), so the middleware skips them; one that did would
+    # record nobody.
+    client.force_login(user)
+
+    client.get("/figures/touch/")
+
+    record = ReferenceFigure.history.order_by("-history_id").first()
+    assert (record.note, record.history_user) == ("touched by a GET", None)
