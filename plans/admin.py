@@ -23,7 +23,7 @@ from diagnostic.admin_mixins import (
     present_values_filter,
 )
 
-from . import services
+from . import review, services
 from .models import (
     Action,
     ActionPlan,
@@ -203,14 +203,14 @@ class ActionPlanAdmin(FollowedClustersMixin, SimpleHistoryAdmin):
     def save_formset(self, request, form, formset, change):
         comments = formset.save(commit=False)
         for comment in comments:
-            services.comment_add(plan=form.instance, user=request.user, body=comment.body,
+            review.comment_add(plan=form.instance, user=request.user, body=comment.body,
                                       action=comment.action)
         formset.save_m2m()
 
     def _transition(self, request, queryset, to_status):
         for plan in queryset.select_related("cluster"):
             try:
-                services.plan_transition(plan=plan, user=request.user, to_status=to_status,
+                review.plan_transition(plan=plan, user=request.user, to_status=to_status,
                                               comment=request.POST.get("comment", ""))
             except (PermissionDenied, ValidationError) as error:
                 text = " ".join(getattr(error, "messages", [])) or _(
@@ -235,7 +235,7 @@ class ActionPlanAdmin(FollowedClustersMixin, SimpleHistoryAdmin):
                                           "first.") % {"plan": plan})
                 continue
             try:
-                services.plan_transition(plan=plan, user=request.user,
+                review.plan_transition(plan=plan, user=request.user,
                                               to_status=ActionPlan.Status.CHANGES_REQUESTED,
                                               comment=latest.body)
             except (PermissionDenied, ValidationError):

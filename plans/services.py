@@ -1,11 +1,11 @@
-"""Every write of a strategy's action plan goes through these functions: generation, edits
-with optimistic concurrency, comments and the review workflow."""
+"""Every write of a strategy's action plan goes through these functions: generation, the
+target-market order, and edits with optimistic concurrency. The review and comments are in
+review.py."""
 
 from dataclasses import dataclass
 
 from dateutil.relativedelta import relativedelta
-from django.conf import settings
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import F, Max
 from django.utils import timezone
@@ -15,17 +15,13 @@ from simple_history.utils import bulk_create_with_history
 
 from benchmark.markets import active_countries
 from clusterdiag.language import active_language, site_languages
-from clusterdiag.mail import administrators, send_each_on_commit
 from diagnostic.models import Diagnostic, Membership
 
-from .access import is_reviewer, is_team
 from .generation import draft_actions, funding_amounts, plan_months, plan_objectives
 from .models import (
     Action,
     ActionPlan,
     MarketShortlist,
-    PlanComment,
-    PlanTransition,
     PlaybookVersion,
 )
 from .playbook.load import playbook_as_dict, playbook_load
@@ -35,14 +31,6 @@ from .texts import ACTION_TEXTS, PLAN_TEXTS, record_edit, texts_by_language
 
 Status = ActionPlan.Status
 MIN_PLAN_MONTHS = 12
-# Who may move a plan from one status to another.
-# A team that wants no review marks its plan final itself, and may open it again.
-TEAM_TRANSITIONS = {(Status.DRAFT, Status.SUBMITTED), (Status.CHANGES_REQUESTED, Status.SUBMITTED),
-                    (Status.DRAFT, Status.FINAL), (Status.CHANGES_REQUESTED, Status.FINAL),
-                    (Status.FINAL, Status.DRAFT)}
-REVIEWER_TRANSITIONS = {(Status.SUBMITTED, Status.CHANGES_REQUESTED),
-                        (Status.SUBMITTED, Status.APPROVED),
-                        (Status.APPROVED, Status.CHANGES_REQUESTED)}
 
 
 @dataclass
@@ -63,7 +51,7 @@ class PlanLocked(Exception):
     """The plan is with its facilitator or approved: it cannot be edited now."""
 
 
-def _save(instance, user, **kwargs) -> None:
+def save_with_history(instance, user, **kwargs) -> None:
     """Save with the author recorded on the row and in its history, also outside a request
     (admin actions, tasks, the demo)."""
     instance.updated_by = user
@@ -131,7 +119,7 @@ def plan_generate(*, diagnostic: Diagnostic, user, start_date) -> ActionPlan:
         objectives=plan_drafts[language]["objectives"],
         generated_texts=texts_by_language(plan_drafts, PLAN_TEXTS),
         profile=plan_profile(context, language), created_by=user)
-    _save(plan, user)
+    save_with_history(plan, user)
     # The actions and their history in two statements, not two per action.
     bulk_create_with_history([
         Action(plan=plan, updated_by=user, generated_texts=texts_by_language(
@@ -188,12 +176,12 @@ def _plan_follow_shortlist(plan: ActionPlan, user) -> None:
     for action in follow_markets(current.actions.order_by("position", "pk"), old_rows,
                                  new_rows, language):
         action.revision += 1
-        _save(action, user)
+        save_with_history(action, user)
     current.profile = {**(current.profile or {}), "markets": markets}
     # The language measure's reasons name the markets of the new order, here and on the
     # next reorder (which drafts the old rows from what is stored).
     current.strategy = strategy_data(current.strategy, strategy)
-    _save(current, user)
+    save_with_history(current, user)
 
 
 # --- Edits ----------------------------------------------------------------------------------
@@ -228,7 +216,7 @@ def plan_update(*, plan: ActionPlan, user, revision: int, statement: str, start_
             if action.milestone_date:
                 action.milestone_date += shift
             action.revision += 1
-            _save(action, user)
+            save_with_history(action, user)
     outside = current.actions.filter(due_date__gt=end_date).count() + \
         current.actions.filter(milestone_date__gt=end_date).count()
     if end_date <= start_date:
@@ -240,7 +228,7 @@ def plan_update(*, plan: ActionPlan, user, revision: int, statement: str, start_
     record_edit(current, "statement", statement)
     current.start_date, current.end_date = start_date, end_date
     current.full_clean(exclude=["strategy"])
-    _save(current, user)
+    save_with_history(current, user)
     return current
 
 
@@ -284,7 +272,7 @@ def action_add(*, plan: ActionPlan, user, fields: dict) -> Action:
     action = Action(plan=current, position=position, **fields, typed_languages={
         name: active_language() for name in ACTION_TEXTS if fields.get(name)})
     action.full_clean()
-    _save(action, user)
+    save_with_history(action, user)
     return action
 
 
@@ -305,7 +293,7 @@ def action_update(*, action: Action, user, revision: int, fields: dict) -> Actio
         else:
             setattr(current, name, value)
     current.full_clean()
-    _save(current, user)
+    save_with_history(current, user)
     return current
 
 
@@ -333,78 +321,7 @@ def action_move(*, action: Action, user, direction: int) -> None:
     for position, item in enumerate(ordered, start=1):
         if item.position != position:
             item.position = position
-            _save(item, user, update_fields=["position", "updated_by", "updated_at"])
-
-
-# --- Review -----------------------------------------------------------------------------------
-
-def allowed_transitions(plan: ActionPlan, user) -> list[str]:
-    allowed = set()
-    if is_team(plan, user):
-        allowed |= {to for (frm, to) in TEAM_TRANSITIONS if frm == plan.status}
-    if is_reviewer(plan, user):
-        allowed |= {to for (frm, to) in REVIEWER_TRANSITIONS if frm == plan.status}
-    return sorted(allowed)
-
-
-def reviewers(plan: ActionPlan) -> list[tuple[str, str]]:
-    """(email, language) of who reviews the plan: the cluster's facilitators or, when it has
-    none, the site's administrators (who review it or assign a facilitator)."""
-    return (list(plan.cluster.facilitators.values_list("email", "language"))
-            or administrators())
-
-
-def _notify(plan: ActionPlan, transition: PlanTransition, comment: PlanComment | None) -> None:
-    team = list(plan.cluster.memberships.values_list("user__email", "user__language"))
-    recipients = team + (reviewers(plan) if transition.to_status == Status.SUBMITTED else [])
-    send_each_on_commit(recipients, subject_template="plans/emails/review-subject.txt",
-                        body_template="plans/emails/review-body.txt", context={
-                            "plan": plan, "transition": transition, "comment": comment,
-                            "status": Status(transition.to_status).label,
-                            "path": plan.get_absolute_url(), "site_url": settings.SITE_URL})
-
-
-@transaction.atomic
-def plan_transition(*, plan: ActionPlan, user, to_status: str, comment: str = "",
-                    revision: int | None = None) -> ActionPlan:
-    """Move the plan through its review. Only the team submits; only a facilitator who
-    follows the cluster (or an administrator) returns or approves it."""
-    current = ActionPlan.objects.select_for_update().get(pk=plan.pk)
-    if to_status not in allowed_transitions(current, user):
-        raise PermissionDenied(_("This step is not possible for you now."))
-    if revision is not None and revision != current.revision:
-        raise PlanConflict(current.updated_by, current.updated_at)
-    if to_status == Status.SUBMITTED and not current.actions.exists():
-        raise ValidationError(_("Add at least one action before submitting the plan."))
-    if to_status == Status.CHANGES_REQUESTED and not comment.strip():
-        raise ValidationError({"comment": _("Say what should change.")})
-    note = PlanComment.objects.create(plan=current, author=user, body=comment.strip()) \
-        if comment.strip() else None
-    transition = PlanTransition.objects.create(plan=current, from_status=current.status,
-                                               to_status=to_status, by=user, comment=note)
-    current.status = to_status
-    now = timezone.now()
-    if to_status == Status.SUBMITTED:
-        current.submitted_at = now
-    else:
-        current.decided_at = now
-    current.revision += 1
-    _save(current, user)
-    _notify(current, transition, note)
-    return current
-
-
-@transaction.atomic
-def comment_add(*, plan: ActionPlan, user, body: str, action: Action | None = None
-                ) -> PlanComment:
-    if not (is_team(plan, user) or is_reviewer(plan, user)):
-        raise PermissionDenied
-    if action is not None and action.plan_id != plan.pk:
-        raise ValidationError({"action": _("Choose an action of this plan.")})
-    body = body.strip()
-    if not body:
-        raise ValidationError({"body": _("Write a comment.")})
-    return PlanComment.objects.create(plan=plan, author=user, body=body, action=action)
+            save_with_history(item, user, update_fields=["position", "updated_by", "updated_at"])
 
 
 @transaction.atomic

@@ -16,7 +16,7 @@ from clusterdiag.language import active_language
 from clusterdiag.pagecache import kept_page
 from diagnostic.access import get_diagnostic_for_user, is_team_member
 
-from . import services
+from . import review, services
 from .access import get_action_for_user, get_plan_for_user, is_reviewer, is_team
 from .display import (
     localize_plan,
@@ -166,7 +166,7 @@ def plan_detail(request, pk):
         if comment.action is not None:
             localize(comment.action, ACTION_TEXTS)
     on_team = is_team(plan, request.user)
-    allowed = services.allowed_transitions(plan, request.user)
+    allowed = review.allowed_transitions(plan, request.user)
     return render(request, "plans/detail.html", {
         "plan": plan, "cluster": plan.cluster, "actions": actions, "later_run": later_run,
         "milestone_words": MILESTONE_WORDS,
@@ -291,7 +291,7 @@ def plan_transition(request, pk):
         messages.error(request, _("This step is not possible for you now."))
         return redirect(plan)
     try:
-        services.plan_transition(plan=plan, user=request.user,
+        review.plan_transition(plan=plan, user=request.user,
                                  to_status=form.cleaned_data["to_status"],
                                  comment=form.cleaned_data["comment"],
                                  revision=form.cleaned_data["revision"])
@@ -315,7 +315,7 @@ def plan_comment(request, pk):
         raise Http404
     form = CommentForm(request.POST, plan=plan)
     if form.is_valid():
-        services.comment_add(plan=plan, user=request.user, body=form.cleaned_data["body"],
+        review.comment_add(plan=plan, user=request.user, body=form.cleaned_data["body"],
                              action=form.cleaned_data["action"])
         messages.success(request, _("Your comment is posted."))
     else:

@@ -13,7 +13,7 @@ from playwright.sync_api import expect
 
 from diagnostic import services
 from diagnostic.models import Cluster, FacilitationOffer, FacilitationRequest
-from plans import services as plan_services
+from plans import review as plan_review
 from tests.conftest import PROFILE_FIELDS
 from tests.factories import (
     PASSWORD,
@@ -203,7 +203,7 @@ MONTHS = {"en": "Jan|Feb|Mar|Apr|May|June|July|Aug|Sept|Oct|Nov|Dec",
 def test_main_pages_fit_and_are_captured_in_every_language(live_server, page):
     team = team_of("Baltic Photonics")
     plan = plan_for(team)
-    plan_services.plan_transition(plan=plan, user=team.manager, to_status="submitted")
+    plan_review.plan_transition(plan=plan, user=team.manager, to_status="submitted")
     ARTIFACTS.mkdir(exist_ok=True)
     log_in(page, live_server, team.manager.email)
     pages = {"home": "/", "results": f"/diagnostics/{plan.diagnostic_id}/results/",

@@ -7,7 +7,7 @@ from django.urls import reverse
 from django.utils import translation
 
 from benchmark import charts
-from plans import services as plan_services
+from plans import review as plan_review
 from tests.factories import FacilitatorFactory, UserFactory, plan_for, submitted_diagnostic
 
 pytestmark = [pytest.mark.django_db]
@@ -131,7 +131,7 @@ def test_a_review_email_in_the_facilitators_language(team, django_capture_on_com
     mail.outbox.clear()
 
     with django_capture_on_commit_callbacks(execute=True):
-        plan_services.plan_transition(plan=plan, user=team.member, to_status="submitted")
+        plan_review.plan_transition(plan=plan, user=team.member, to_status="submitted")
 
     german = next(m for m in mail.outbox if m.to == [facilitator.email])
     english = next(m for m in mail.outbox if m.to == [team.manager.email])

@@ -8,7 +8,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from diagnostic import services as diagnostic_services
-from plans import services as plan_services
+from plans import review as plan_review
 from plans.models import ActionPlan, PlanComment, PlaybookVersion, ReminderSent
 from tests.conftest import PROFILE_FIELDS
 from tests.factories import ClusterFactory, FacilitatorFactory, UserFactory, plan_for
@@ -102,24 +102,24 @@ def test_saving_the_read_only_change_page_changes_nothing(client, facilitator):
 
 def test_review_actions_from_the_changelist(client, facilitator, team):
     plan = facilitator.plan
-    plan_services.plan_transition(plan=plan, user=team.manager, to_status="submitted")
+    plan_review.plan_transition(plan=plan, user=team.manager, to_status="submitted")
     client.force_login(facilitator.user)
     # Asking for changes needs a comment first.
     client.post(reverse(CHANGELIST), {"action": "request_changes",
                                       "_selected_action": [plan.pk]})
     assert ActionPlan.objects.get(pk=plan.pk).status == "submitted"
-    plan_services.comment_add(plan=plan, user=facilitator.user, body="More dates, please.")
+    plan_review.comment_add(plan=plan, user=facilitator.user, body="More dates, please.")
     client.post(reverse(CHANGELIST), {"action": "request_changes",
                                       "_selected_action": [plan.pk]})
     assert ActionPlan.objects.get(pk=plan.pk).status == "changes_requested"
-    plan_services.plan_transition(plan=plan, user=team.manager, to_status="submitted")
+    plan_review.plan_transition(plan=plan, user=team.manager, to_status="submitted")
     client.post(reverse(CHANGELIST), {"action": "approve", "_selected_action": [plan.pk]})
     assert ActionPlan.objects.get(pk=plan.pk).status == "approved"
 
 
 def test_a_team_member_with_staff_rights_cannot_approve_its_own_plan(client, team):
     plan = plan_for(team)
-    plan_services.plan_transition(plan=plan, user=team.manager, to_status="submitted")
+    plan_review.plan_transition(plan=plan, user=team.manager, to_status="submitted")
     team.manager.is_superuser = False
     client.force_login(team.manager)
     client.post(reverse(CHANGELIST), {"action": "approve", "_selected_action": [plan.pk]})

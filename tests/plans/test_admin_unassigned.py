@@ -5,7 +5,7 @@ import pytest
 from django.urls import reverse
 
 from diagnostic.models import FacilitationRequest
-from plans import services as plan_services
+from plans import review as plan_review
 from plans.models import ActionPlan
 from tests.factories import FacilitatorFactory, plan_for
 
@@ -13,7 +13,7 @@ pytestmark = [pytest.mark.django_db]
 
 
 def test_plans_waiting_for_review_without_a_facilitator(client, team, admin_user):
-    plan = plan_services.plan_transition(plan=plan_for(team), user=team.manager,
+    plan = plan_review.plan_transition(plan=plan_for(team), user=team.manager,
                                          to_status=ActionPlan.Status.SUBMITTED)
     client.force_login(admin_user)
     url = reverse("admin:plans_actionplan_changelist")

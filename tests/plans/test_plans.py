@@ -5,7 +5,7 @@ from django.core import mail
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.urls import reverse
 
-from plans import services
+from plans import review, services
 from plans.models import Action, ActionPlan, PlanComment, PlaybookVersion
 from plans.playbook.load import playbook_as_dict, read_version_file
 from tests.factories import PASSWORD, FacilitatorFactory, plan_for, submitted_diagnostic
@@ -298,25 +298,25 @@ def test_the_review_loop_with_emails(team, reviewed, django_capture_on_commit_ca
     plan, facilitator = reviewed
     mail.outbox.clear()
     with pytest.raises(PermissionDenied):
-        services.plan_transition(plan=plan, user=facilitator, to_status="approved")
+        review.plan_transition(plan=plan, user=facilitator, to_status="approved")
     with django_capture_on_commit_callbacks(execute=True):
-        services.plan_transition(plan=plan, user=team.member, to_status="submitted")
+        review.plan_transition(plan=plan, user=team.member, to_status="submitted")
     assert {m.to[0] for m in mail.outbox} == {team.manager.email, team.member.email,
                                               facilitator.email}
     with pytest.raises(services.PlanLocked):
         services.action_update(action=plan.actions.first(), user=team.manager, revision=1,
                                fields=action_fields(plan.actions.first()))
     with pytest.raises(ValidationError):  # a request for changes must say what
-        services.plan_transition(plan=plan, user=facilitator, to_status="changes_requested")
+        review.plan_transition(plan=plan, user=facilitator, to_status="changes_requested")
     mail.outbox.clear()
     with django_capture_on_commit_callbacks(execute=True):
-        services.plan_transition(plan=plan, user=facilitator, to_status="changes_requested",
+        review.plan_transition(plan=plan, user=facilitator, to_status="changes_requested",
                                  comment="Add a B2B meeting in Finland.")
     assert {m.to[0] for m in mail.outbox} == {team.manager.email, team.member.email}
     assert "Add a B2B meeting in Finland." in mail.outbox[0].body
     assert "changes requested" in mail.outbox[0].subject
-    services.plan_transition(plan=plan, user=team.manager, to_status="submitted")
-    services.plan_transition(plan=plan, user=facilitator, to_status="approved")
+    review.plan_transition(plan=plan, user=team.manager, to_status="submitted")
+    review.plan_transition(plan=plan, user=facilitator, to_status="approved")
     plan.refresh_from_db()
     assert plan.status == "approved"
     assert list(plan.transitions.values_list("to_status", flat=True)) == [
@@ -348,10 +348,10 @@ def test_transitions_allowed_per_role(team, reviewed, status, role, allowed,
             "stranger": django_user_model.objects.create_user("x@example.org", PASSWORD),
             "admin": django_user_model.objects.create_superuser("a@example.org", PASSWORD),
             }[role]
-    assert services.allowed_transitions(plan, user) == allowed
+    assert review.allowed_transitions(plan, user) == allowed
     for target in set(ActionPlan.Status.values) - set(allowed):
         with pytest.raises(PermissionDenied):
-            services.plan_transition(plan=plan, user=user, to_status=target, comment="x")
+            review.plan_transition(plan=plan, user=user, to_status=target, comment="x")
 
 
 def test_a_refused_transition_on_the_site_says_so(team, reviewed, client):
@@ -454,7 +454,7 @@ def test_plan_pages_keep_a_constant_number_of_queries(team, client,
         for i in range(extra):
             fields = action_fields(plan.actions.first(), title=f"Extra {i}", owner=team.member)
             services.action_add(plan=plan, user=team.manager, fields=fields)
-        services.comment_add(plan=plan, user=team.member, body="hello",
+        review.comment_add(plan=plan, user=team.member, body="hello",
                              action=plan.actions.last())
         page_counts = []
         for name in ("detail", "agenda", "history"):

@@ -4,7 +4,7 @@ import pytest
 from django.core import mail
 from django.urls import reverse
 
-from plans import services
+from plans import review
 from tests.factories import FacilitatorFactory, UserFactory, plan_for
 
 pytestmark = [pytest.mark.django_db]
@@ -19,7 +19,7 @@ def test_without_facilitator_the_administrators_are_told(team, admin_user,
                                                           django_capture_on_commit_callbacks):
     plan = plan_for(team)
     with django_capture_on_commit_callbacks(execute=True):
-        services.plan_transition(plan=plan, user=team.manager, to_status="submitted")
+        review.plan_transition(plan=plan, user=team.manager, to_status="submitted")
     assert admin_user.email in {m.to[0] for m in mail.outbox}
 
 
@@ -29,14 +29,14 @@ def test_with_a_facilitator_only_the_facilitator_reviews(team, admin_user,
     team.cluster.facilitators.add(facilitator)
     plan = plan_for(team)
     with django_capture_on_commit_callbacks(execute=True):
-        services.plan_transition(plan=plan, user=team.manager, to_status="submitted")
+        review.plan_transition(plan=plan, user=team.manager, to_status="submitted")
     recipients = {m.to[0] for m in mail.outbox}
     assert facilitator.email in recipients and admin_user.email not in recipients
 
 
 def test_the_plan_page_says_who_reviews_and_when(client, team, admin_user):
     plan = plan_for(team)
-    services.plan_transition(plan=plan, user=team.manager, to_status="submitted")
+    review.plan_transition(plan=plan, user=team.manager, to_status="submitted")
     client.force_login(team.member)
     page = client.get(plan.get_absolute_url()).content.decode()
     assert "the site's administrators were told" in page

@@ -12,7 +12,7 @@ from django_countries import countries
 
 from diagnostic import services as diagnostic_services
 from diagnostic.models import Question
-from plans import services
+from plans import review, services
 from plans.models import ActionPlan, MarketShortlist
 from plans.pdf.render import plan_html
 from tests.factories import answer_everything, plan_for, submitted_diagnostic
@@ -230,7 +230,7 @@ def test_an_edit_form_opened_before_the_new_order_gets_a_conflict(team):
 
 def test_a_plan_with_its_facilitator_keeps_its_markets(client, team):
     plan = _plan_for_markets(team, ["FR", "AT"])
-    services.plan_transition(plan=plan, user=team.manager, to_status="submitted",
+    review.plan_transition(plan=plan, user=team.manager, to_status="submitted",
                              revision=plan.revision)
     before = {a.pk: (_targets(a), a.title, a.revision) for a in plan.actions.all()}
 

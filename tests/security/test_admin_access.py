@@ -22,7 +22,7 @@ from django.urls import URLResolver, get_resolver, reverse
 from simple_history.utils import get_history_manager_for_model
 
 from diagnostic.models import Cluster
-from plans import services as plan_services
+from plans import review as plan_review
 from plans.models import ActionPlan, PlanTransition
 from tests.factories import UserFactory
 
@@ -399,7 +399,7 @@ def test_the_following_facilitator_reaches_the_history_of_the_plan(world):
 
 @pytest.fixture
 def submitted_plan(world):
-    return plan_services.plan_transition(plan=world.plan, user=world.manager,
+    return plan_review.plan_transition(plan=world.plan, user=world.manager,
                                          to_status=ActionPlan.Status.SUBMITTED)
 
 
