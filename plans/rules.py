@@ -148,12 +148,24 @@ def _barrier_rules(recs, answers, playbook, markets):
     for barrier in sorted(_chosen(answers.get("expected_barriers"))):
         if barrier in measures:
             _add(recs, "barrier", barrier, 1, Trigger("answer", "expected_barriers", barrier))
-    # The language measure: target markets that share no official language with the
-    # team's working languages, whether or not the team named the barrier.
+    trigger = language_trigger(answers, playbook, markets)
+    if trigger is not None:
+        _add(recs, "barrier", LANGUAGE_MEASURE, 1, trigger)
+
+
+LANGUAGE_MEASURE = "q3_language_distance"
+
+
+def language_trigger(answers: dict, playbook: dict, markets: list[dict] | None
+                     ) -> Trigger | None:
+    """Why the language measure is recommended, whether or not the team named the barrier:
+    the target markets that share no official language with the team's working languages.
+    None when every market shares one, or the team gave no working language."""
     apart = [m["country"] for m in markets or [] if not m["shared_languages"]]
-    if apart and "q3_language_distance" in measures and answers.get("working_languages"):
-        _add(recs, "barrier", "q3_language_distance", 1,
-             Trigger("language", "working_languages", apart))
+    measures = {m["barrier"] for m in playbook["barrier_measures"]}
+    if apart and LANGUAGE_MEASURE in measures and answers.get("working_languages"):
+        return Trigger("language", "working_languages", apart)
+    return None
 
 
 def _funding_rules(recs, answers, scores, playbook):

@@ -25,7 +25,8 @@ from .models import (
     PlaybookVersion,
 )
 from .playbook.load import playbook_as_dict, playbook_load
-from .shortlist import follow_markets, stored_strategy, strategy_data
+from .rules import language_trigger
+from .shortlist import follow_markets, stored_strategy, strategy_data, with_language_measure
 from .strategy import strategy_for_diagnostic
 from .texts import ACTION_TEXTS, PLAN_TEXTS, record_edit, texts_by_language
 
@@ -170,7 +171,8 @@ def _plan_follow_shortlist(plan: ActionPlan, user) -> None:
 
     language = active_language()
     old_rows = draft(stored_strategy(current.strategy), old, language)
-    strategy = stored_strategy(current.strategy, markets)
+    strategy = with_language_measure(stored_strategy(current.strategy), language_trigger(
+        context.answers, context.playbook, markets))
     new_rows = {lang: draft(strategy, new, lang)
                 for lang in dict.fromkeys([language, *site_languages()])}
     for action in follow_markets(current.actions.order_by("position", "pk"), old_rows,

@@ -6,28 +6,41 @@ plans.services writes the result."""
 
 from dataclasses import asdict
 
-from .rules import Recommendation, Strategy, Trigger
+from .rules import LANGUAGE_MEASURE, Recommendation, Strategy, Trigger
 from .texts import ACTION_TEXTS, generated_text, texts_by_language
 
 
-def stored_strategy(data: dict, markets: list[dict] | None = None) -> Strategy:
-    """The strategy a plan keeps as JSON, as the rules' objects again. With `markets` (the
-    new order), the language measure targets those markets that share no official
-    language with the team's working languages, as build_strategy would."""
-    apart = None if markets is None else [m["country"] for m in markets
-                                          if not m["shared_languages"]]
-
+def stored_strategy(data: dict) -> Strategy:
+    """The strategy a plan keeps as JSON, as the rules' objects again."""
     def triggers(items):
-        return [Trigger(t["kind"], t["key"], apart if apart is not None and
-                        t["kind"] == "language" else t.get("value")) for t in items]
+        return [Trigger(t["kind"], t["key"], t.get("value")) for t in items]
 
-    recommendations = [Recommendation(r["kind"], r["key"], r["priority"],
-                                      triggers(r.get("triggers", [])))
-                       for r in data.get("recommendations", [])]
     return Strategy(phase=data["phase"], phase_triggers=triggers(data.get("phase_triggers", [])),
-                    # As build_strategy: no language measure when every market shares one.
-                    recommendations=[r for r in recommendations if not r.triggers or any(
-                        t.kind != "language" or t.value for t in r.triggers)])
+                    recommendations=[Recommendation(r["kind"], r["key"], r["priority"],
+                                                    triggers(r.get("triggers", [])))
+                                     for r in data.get("recommendations", [])])
+
+
+def with_language_measure(strategy: Strategy, trigger: Trigger | None) -> Strategy:
+    """The strategy with the language measure as build_strategy gives it for the markets of
+    a new order (`trigger`: rules.language_trigger, None when every market shares a
+    language with the team). Its reason names the new order's markets apart; the measure
+    goes when nothing else recommends it any more, and comes back when a market apart
+    does."""
+    recommendations, placed = [], False
+    for rec in strategy.recommendations:
+        kept = [t for t in rec.triggers if t.kind != "language"]
+        if trigger is not None and (rec.kind, rec.key) == ("barrier", LANGUAGE_MEASURE):
+            kept.append(trigger)
+            placed = True
+        if kept or not rec.triggers:
+            recommendations.append(Recommendation(rec.kind, rec.key, rec.priority, kept))
+    if trigger is not None and not placed:
+        recommendations.append(Recommendation("barrier", LANGUAGE_MEASURE, 1, [trigger]))
+    # In build_strategy's order: by priority, then kind, then key.
+    recommendations.sort(key=lambda r: (r.priority, r.kind, r.key))
+    return Strategy(phase=strategy.phase, phase_triggers=strategy.phase_triggers,
+                    recommendations=recommendations)
 
 
 def strategy_data(data: dict, strategy: Strategy) -> dict:

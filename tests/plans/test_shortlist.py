@@ -15,6 +15,9 @@ from diagnostic.models import Question
 from plans import review, services
 from plans.models import ActionPlan, MarketShortlist
 from plans.pdf.render import plan_html
+from plans.rules import Recommendation, Strategy, Trigger
+from plans.shortlist import with_language_measure
+from plans.strategy import strategy_for_diagnostic
 from tests.factories import answer_everything, plan_for, submitted_diagnostic
 
 pytestmark = [pytest.mark.django_db]
@@ -288,3 +291,36 @@ def test_the_language_measure_names_the_markets_of_the_new_order(client, team):
     plan.refresh_from_db()
     assert _language_countries(plan) == []  # every market shares a language: no measure
     assert "not official in" not in client.get(plan.get_absolute_url()).text
+
+    # A market apart again: the measure comes back, as a plan generated now would have it.
+    services.shortlist_save(diagnostic=plan.diagnostic, user=team.member, revision=2,
+                            countries=["AT", "PL"])
+    plan.refresh_from_db()
+    assert _language_countries(plan) == [["PL"]]
+    assert [(r["kind"], r["key"], r["priority"]) for r in plan.strategy["recommendations"]
+            ] == [(r.kind, r.key, r.priority) for r in _generated_now(plan).recommendations]
+    assert "not official in: Poland." in client.get(plan.get_absolute_url()).text
+
+
+def _generated_now(plan):
+    """The strategy that generating the plan now, with the current order, would give."""
+    return strategy_for_diagnostic(plan.diagnostic, version=plan.playbook).strategy
+
+
+def test_the_language_measure_named_by_the_team_keeps_its_answer_and_follows_the_markets():
+    named = Recommendation("barrier", "q3_language_distance", 1,
+                           [Trigger("answer", "expected_barriers", "q3_language_distance"),
+                            Trigger("language", "working_languages", ["PL"])])
+    other = Recommendation("instrument", "strategic_dialogue", 1,
+                           [Trigger("answer", "current_strategy", "x")])
+    strategy = Strategy(phase="explore", phase_triggers=[], recommendations=[named, other])
+
+    shared = with_language_measure(strategy, None)
+    apart = with_language_measure(strategy, Trigger("language", "working_languages", ["HU"]))
+
+    assert [(r.key, r.triggers) for r in shared.recommendations] == [
+        ("q3_language_distance", [named.triggers[0]]), ("strategic_dialogue", other.triggers)]
+    assert [(r.key, r.triggers) for r in apart.recommendations] == [
+        ("q3_language_distance", [named.triggers[0],
+                                  Trigger("language", "working_languages", ["HU"])]),
+        ("strategic_dialogue", other.triggers)]
