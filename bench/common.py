@@ -2,7 +2,7 @@
 by gunicorn in production settings, a logged-in session for the driver, and wrk.
 
 The scripts are run as files (python bench/pdf.py), so they import this module as
-`common`; bench/load/run.py puts bench/ on sys.path for that. Nothing here imports Django
+`common`; the scripts of bench/load/ put bench/ on sys.path for that. Nothing here imports Django
 at module level: the driver side never sets Django up, only the commands run inside it do
 (setup_django()).
 
