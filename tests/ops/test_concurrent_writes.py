@@ -21,8 +21,15 @@ import requests
 
 from tests.factories import PASSWORD
 
-from . import servers
-from .servers import ROOT, create_database, drop_database, free_port, manage, postgres_admin_url
+from .servers import (
+    ROOT,
+    create_database,
+    database_url,
+    drop_database,
+    free_port,
+    manage,
+    postgres_admin_url,
+)
 
 CLICKS = 10
 
@@ -52,7 +59,7 @@ print(json.dumps({
 
 
 @pytest.fixture(params=["sqlite", "postgresql"])
-def database_url(request, tmp_path):
+def served_database(request, tmp_path):
     """The server's database, migrated: a new SQLite file, or a copy of the PostgreSQL
     database migrated once for the test process (conftest.py)."""
     if request.param == "sqlite":
@@ -65,13 +72,13 @@ def database_url(request, tmp_path):
         pytest.skip("needs PostgreSQL (scripts/test sets DATABASE_URL)")
     name = create_database(admin, "clusterdiag_race",
                            template=request.getfixturevalue("migrated_template"))
-    yield servers.database_url(admin, name)
+    yield database_url(admin, name)
     drop_database(admin, name)
 
 
-def _env(database_url, tmp_path) -> dict:
+def _env(url, tmp_path) -> dict:
     # DEBUG on, as in scripts/run: the pages need no collectstatic manifest.
-    return {"PATH": os.environ.get("PATH", "/usr/bin:/bin"), "DATABASE_URL": database_url,
+    return {"PATH": os.environ.get("PATH", "/usr/bin:/bin"), "DATABASE_URL": url,
             "DEBUG": "true", "SECRET_KEY": "tests-only-not-a-secret", "HTTPS": "false",
             # No broker: the statistics refresh after a submission runs inline, as in
             # scripts/run.
@@ -80,10 +87,10 @@ def _env(database_url, tmp_path) -> dict:
 
 
 @pytest.fixture
-def server(database_url, tmp_path):
+def server(served_database, tmp_path):
     """A migrated, seeded database served by runserver: its base URL, its environment, the
     diagnostic's id and the server's log."""
-    env = _env(database_url, tmp_path)
+    env = _env(served_database, tmp_path)
     diagnostic = int(manage(env, "shell", "--no-imports", "-c", SEED).split()[-1])
     port = free_port()
     log = open(tmp_path / "server.log", "w")  # noqa: SIM115 - closed at teardown
