@@ -13,7 +13,7 @@ from django_countries import countries as country_names
 
 from clusterdiag.language import pick_text
 
-from .rules import PHASES
+from .rules import LANGUAGE_MEASURE, PHASES
 
 HORIZON_MONTHS = {"horizon_1y": 12, "horizon_3y": 36, "horizon_5y": 60, "horizon_long": 60}
 DEFAULT_MONTHS = 12
@@ -288,7 +288,7 @@ def draft_actions(*, strategy, playbook: dict, answers: dict, start_date, langua
             measure = measures[rec.key]
             own_idea = str(answers.get(f"reduce_{rec.key}") or "").strip()
             targets = []
-            if rec.key == "q3_language_distance":
+            if rec.key == LANGUAGE_MEASURE:
                 targets = next((t.value for t in rec.triggers if t.kind == "language"), [])
             add(f"barrier_{rec.key}", pick_text(measure["title"], language),
                 own_idea or pick_text(measure["description"], language),

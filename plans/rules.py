@@ -36,6 +36,8 @@ SUPPORT_MISFIT = {"fit_partly", "fit_not", "fit_unknown"}
 TRUST_ACTIVITIES = {"networking_visit", "b2b_meeting", "trade_mission"}
 PROJECT_ACTIVITIES = {"joint_project", "joint_working_group"}
 LOW_SCORE = 40
+# The barrier whose measure follows the target markets' languages (language_trigger).
+LANGUAGE_MEASURE = "q3_language_distance"
 
 
 @dataclass(frozen=True)
@@ -151,9 +153,6 @@ def _barrier_rules(recs, answers, playbook, markets):
     trigger = language_trigger(answers, playbook, markets)
     if trigger is not None:
         _add(recs, "barrier", LANGUAGE_MEASURE, 1, trigger)
-
-
-LANGUAGE_MEASURE = "q3_language_distance"
 
 
 def language_trigger(answers: dict, playbook: dict, markets: list[dict] | None

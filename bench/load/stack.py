@@ -10,7 +10,6 @@ import shutil
 import signal
 import socket
 import subprocess
-import sys
 import tempfile
 import threading
 import time
@@ -18,9 +17,7 @@ import urllib.request
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
-# Run from a file of bench/load/: bench/, where the scripts' shared module is, is not on
-# sys.path by itself.
-sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+# Imported by run.py, which puts bench/ (where the scripts' shared module is) on sys.path.
 from common import OUT, PYTHON, ROOT, STATIC, celery_worker, collectstatic, gunicorn, run, stop
 
 # The commands run inside Django (seeding, PDF jobs, the ledger), each in a process of its own.
